@@ -1,0 +1,789 @@
+/* api_bots.c: the /bots routes. The dispatcher has already run the user guard and
+ * the JSON data guard; each handler then follows its real counterpart's steps in
+ * source order (bots-api.md §3-§8). Handlers return a catalogue entry; a framework
+ * answer (422 for a body of the wrong shape) is rp->catcher. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ids.h"
+#include "limits.h"
+#include "locations.h"
+#include "names.h"
+#include "routes.h"
+#include "store.h"
+#include "validate.h"
+#include "wire.h"
+
+/* A body that does not fit the route's struct: Rocket's 400 or 422 page. */
+static enum err bad_body(struct reply *rp, enum decode d)
+{
+	rp->catcher = (int)d;
+	return ERR__COUNT;
+}
+
+static enum err db_error(struct reply *rp, const char *op, const char *coll, const char *loc)
+{
+	err_set(&rp->err, ERR_DatabaseError, loc ? loc : LOC_DATABASE, NULL);
+	rp->err.operation = strdup(op);
+	rp->err.collection = strdup(coll);
+	return ERR_DatabaseError;
+}
+
+static enum err failed_validation(struct reply *rp, const struct strbuf *text, const char *loc)
+{
+	return err_set(&rp->err, ERR_FailedValidation, loc, strbuf_str(text));
+}
+
+/* REAL: bots/ops/mongodb.rs fetch_bot - an unknown id is NotFound */
+static enum err load_bot(struct request *rq, struct reply *rp, struct bot *b)
+{
+	/* an id with a NUL byte (from %00) cannot be stored: it names no bot */
+	int found = strlen(rq->id) == rq->id_len ? store_bot_get(rq->id, b) : 0;
+	if (found < 0)
+		return db_error(rp, "find_one_by_id", "bots", NULL);
+	if (found == 0)
+		return err_set(&rp->err, ERR_NotFound, LOC_BOT_NOT_FOUND, NULL);
+	return ERR_OK;
+}
+
+/* REAL: users/ops/mongodb.rs fetch_user - only with inconsistent data */
+static enum err load_user(struct reply *rp, const char *id, struct user *u)
+{
+	int found = store_user_get(id, u);
+	if (found < 0)
+		return db_error(rp, "find_one_by_id", "users", NULL);
+	if (found == 0)
+		return err_set(&rp->err, ERR_NotFound, LOC_USER_NOT_FOUND, NULL);
+	return ERR_OK;
+}
+
+static bool caller_is_bot(const struct request *rq) { return rq->caller.bot_owner != NULL; }
+
+/* ---- POST /bots/create ---------------------------------------------------------
+ * body: DataCreateBot {name}   200: BotWithUserResponse
+ * errors: FailedValidation, IsBot, ReachedMaximumBots, InvalidUsername, UsernameTaken
+ * REAL: routes/bots/create.rs, bots/model.rs Bot::create, users/model.rs User::create */
+enum err bots_create(struct request *rq, struct reply *rp)
+{
+	static const char *const fields[] = {"name"};
+	const cJSON *v[1];
+	struct strbuf text = STRBUF_INIT;
+	struct bot b = {0};
+	struct user u = {0};
+	char *cured = NULL;
+	enum err e;
+
+	enum decode d = wire_struct(rq->json, fields, 1, 1, v);
+	if (d == DECODE_OK && !cJSON_IsString(v[0]))
+		d = DECODE_422; /* missing, null or not a string */
+	if (d)
+		return bad_body(rp, d);
+	const char *name = v[0]->valuestring;
+	if (!validate_name_field("name", name, &text)) {
+		e = failed_validation(rp, &text, LOC_CREATE_VALIDATION);
+		goto out;
+	}
+	if (caller_is_bot(rq)) {
+		e = err_set(&rp->err, ERR_IsBot, LOC_CREATE_IS_BOT, NULL);
+		goto out;
+	}
+	/* REAL: User::limits - owners whose ULID is at most 72 h old get the new-user limit */
+	int64_t born;
+	if (!ids_parse_ulid(rq->caller.id, &born)) {
+		rp->catcher = 500; /* the real server panics on a non-ULID id */
+		e = ERR__COUNT;
+		goto out;
+	}
+	int limit = ids_now_ms() - born <= NEW_USER_HOURS * 3600LL * 1000 ? BOTS_MAX_NEW_USER : BOTS_MAX_DEFAULT;
+	int owned = store_bot_count_owned(rq->caller.id);
+	if (owned < 0) {
+		e = db_error(rp, "count_documents", "bots", NULL);
+		goto out;
+	}
+	if (owned >= limit) {
+		e = err_set(&rp->err, ERR_ReachedMaximumBots, LOC_CREATE_MAX_BOTS, NULL);
+		goto out;
+	}
+	char id[ULID_LEN + 1], token[TOKEN_LEN + 1], disc[5];
+	ids_new_ulid(id);
+	e = names_for_new_user(name, &cured, disc, &rp->err);
+	if (e)
+		goto out;
+	u.id = strdup(id);
+	u.username = cured;
+	cured = NULL;
+	u.discriminator = strdup(disc);
+	u.bot_owner = strdup(rq->caller.id);
+	ids_new_token(token);
+	b.id = strdup(id);
+	b.owner = strdup(rq->caller.id);
+	b.token = strdup(token);
+	if (store_user_insert(&u)) {
+		e = db_error(rp, "insert_one", "users", NULL);
+		goto out;
+	}
+	if (store_bot_insert(&b)) {
+		e = db_error(rp, "insert_one", "bots", NULL);
+		goto out;
+	}
+	rp->json = wire_bot_with_user(&b, &u);
+	e = ERR_OK;
+out:
+	free(cured);
+	strbuf_release(&text);
+	bot_release(&b);
+	user_release(&u);
+	return e;
+}
+
+/* ---- GET /bots/@me -------------------------------------------------------------
+ * 200: OwnedBotsResponse {bots, users}, both sorted by id; a bot caller owns none.
+ * REAL: routes/bots/fetch_owned.rs */
+enum err bots_fetch_owned(struct request *rq, struct reply *rp)
+{
+	struct bot *bots = NULL;
+	size_t n = 0;
+	if (store_bots_owned(rq->caller.id, &bots, &n))
+		return db_error(rp, "find", "bots", NULL);
+	cJSON *o = cJSON_CreateObject();
+	cJSON *ab = cJSON_AddArrayToObject(o, "bots");
+	cJSON *au = cJSON_AddArrayToObject(o, "users");
+	enum err e = ERR_OK;
+	for (size_t i = 0; i < n; i++) {
+		struct user u = {0};
+		cJSON_AddItemToArray(ab, wire_bot(&bots[i]));
+		int found = store_user_get(bots[i].id, &u);
+		if (found < 0)
+			e = db_error(rp, "find", "users", NULL);
+		else if (found)
+			cJSON_AddItemToArray(au, wire_user(&u, VIEW_SELF, NULL));
+		user_release(&u);
+		bot_release(&bots[i]);
+	}
+	free(bots);
+	if (e)
+		cJSON_Delete(o);
+	else
+		rp->json = o;
+	return e;
+}
+
+/* ---- GET /bots/{id} ------------------------------------------------------------
+ * 200: FetchBotResponse {bot, user}, user with no perspective ("None").
+ * errors: IsBot (before the lookup), NotFound (absent, not owner, no user)
+ * REAL: routes/bots/fetch.rs */
+enum err bots_fetch(struct request *rq, struct reply *rp)
+{
+	struct bot b = {0};
+	struct user u = {0};
+	enum err e;
+	if (caller_is_bot(rq))
+		return err_set(&rp->err, ERR_IsBot, LOC_FETCH_IS_BOT, NULL);
+	if ((e = load_bot(rq, rp, &b)))
+		goto out;
+	if (strcmp(b.owner, rq->caller.id) != 0) {
+		e = err_set(&rp->err, ERR_NotFound, LOC_FETCH_NOT_OWNER, NULL);
+		goto out;
+	}
+	if ((e = load_user(rp, b.id, &u)))
+		goto out;
+	rp->json = cJSON_CreateObject();
+	cJSON_AddItemToObject(rp->json, "bot", wire_bot(&b));
+	cJSON_AddItemToObject(rp->json, "user", wire_user(&u, VIEW_NONE, NULL));
+out:
+	bot_release(&b);
+	user_release(&u);
+	return e;
+}
+
+/* ---- PATCH /bots/{id} ----------------------------------------------------------- */
+
+enum remove_field {
+	REMOVE_TOKEN = 1 << 0,
+	REMOVE_INTERACTIONS_URL = 1 << 1,
+	REMOVE_OAUTH2 = 1 << 2,
+	REMOVE_OAUTH2_SECRET = 1 << 3,
+};
+
+/* DataEditBot after decoding. Pointers borrow from the request's JSON tree. */
+struct edit {
+	const char *name;
+	int public_, analytics; /* -1 absent */
+	const char *interactions_url;
+	bool has_oauth2;
+	int oauth2_public;          /* -1 absent */
+	const cJSON *redirects;     /* array of strings, or NULL */
+	cJSON *scopes;              /* allowed_scopes rebuilt (last duplicate wins), owned */
+	unsigned remove;            /* enum remove_field bits */
+	unsigned remove_order[8];   /* order matters for Oauth2 / Oauth2Secret */
+	int nremove_order;
+};
+
+static enum decode opt_bool(const cJSON *v, int *out)
+{
+	*out = -1;
+	if (!v || cJSON_IsNull(v))
+		return DECODE_OK;
+	if (!cJSON_IsBool(v))
+		return DECODE_422;
+	*out = cJSON_IsTrue(v);
+	return DECODE_OK;
+}
+
+static enum decode opt_string(const cJSON *v, const char **out)
+{
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return DECODE_OK;
+	if (!cJSON_IsString(v))
+		return DECODE_422;
+	*out = v->valuestring;
+	return DECODE_OK;
+}
+
+/* REAL: feat/oauth2 models/v0/oauth2.rs OAuth2Scope serde names */
+static bool known_scope(const char *s)
+{
+	static const char *const scopes[] = {"read:identify", "read:servers", "write:files", "events", "full"};
+	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
+		if (strcmp(s, scopes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* allowed_scopes: {scope: {allow, deny}} -> a clean object, last duplicate wins. */
+static enum decode decode_scopes(const cJSON *v, cJSON **out)
+{
+	static const char *const fields[] = {"allow", "deny"};
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return DECODE_OK;
+	if (!cJSON_IsObject(v))
+		return DECODE_422;
+	cJSON *o = cJSON_CreateObject();
+	for (const cJSON *it = v->child; it; it = it->next) {
+		const cJSON *r[2];
+		enum decode d = known_scope(it->string) ? wire_struct(it, fields, 2, 2, r) : DECODE_422;
+		if (d == DECODE_OK && (!cJSON_IsString(r[0]) || !cJSON_IsString(r[1])))
+			d = DECODE_422;
+		if (d) {
+			cJSON_Delete(o);
+			return d;
+		}
+		cJSON *reason = cJSON_CreateObject();
+		cJSON_AddStringToObject(reason, "allow", r[0]->valuestring);
+		cJSON_AddStringToObject(reason, "deny", r[1]->valuestring);
+		if (cJSON_GetObjectItemCaseSensitive(o, it->string))
+			cJSON_ReplaceItemInObjectCaseSensitive(o, it->string, reason);
+		else
+			cJSON_AddItemToObject(o, it->string, reason);
+	}
+	*out = o;
+	return DECODE_OK;
+}
+
+static enum decode decode_oauth2(const cJSON *v, struct edit *ed)
+{
+	static const char *const fields[] = {"public", "redirects", "allowed_scopes"};
+	const cJSON *f[3];
+	ed->oauth2_public = -1;
+	if (!v || cJSON_IsNull(v))
+		return DECODE_OK;
+	enum decode d = wire_struct(v, fields, 3, 3, f);
+	if (d)
+		return d;
+	ed->has_oauth2 = true;
+	if ((d = opt_bool(f[0], &ed->oauth2_public)))
+		return d;
+	if (f[1] && !cJSON_IsNull(f[1])) {
+		if (!cJSON_IsArray(f[1]))
+			return DECODE_422;
+		for (const cJSON *it = f[1]->child; it; it = it->next)
+			if (!cJSON_IsString(it))
+				return DECODE_422;
+		ed->redirects = f[1];
+	}
+	return decode_scopes(f[2], &ed->scopes);
+}
+
+static enum decode decode_remove(const cJSON *v, struct edit *ed)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {{"Token", REMOVE_TOKEN},
+		     {"InteractionsURL", REMOVE_INTERACTIONS_URL},
+		     {"Oauth2", REMOVE_OAUTH2},
+		     {"Oauth2Secret", REMOVE_OAUTH2_SECRET}};
+	if (!v)
+		return DECODE_OK; /* #[serde(default)] */
+	if (!cJSON_IsArray(v))
+		return DECODE_422; /* null included: a Vec is not an Option */
+	for (const cJSON *it = v->child; it; it = it->next) {
+		unsigned bit = 0;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (cJSON_IsString(it) && strcmp(it->valuestring, names[i].name) == 0)
+				bit = names[i].bit;
+		if (!bit)
+			return DECODE_422;
+		if ((ed->remove & bit) == 0 && ed->nremove_order < 8)
+			ed->remove_order[ed->nremove_order++] = bit;
+		ed->remove |= bit;
+	}
+	return DECODE_OK;
+}
+
+/* REAL: feat/oauth2 models/v0/bots.rs DataEditBot, field order
+ * name, public, analytics, interactions_url, oauth2, remove (remove has a default). */
+static enum decode decode_edit(const cJSON *json, struct edit *ed)
+{
+	static const char *const fields[] = {"name", "public", "analytics", "interactions_url", "oauth2", "remove"};
+	const cJSON *f[6];
+	enum decode d = wire_struct(json, fields, 6, 5, f);
+	if (d)
+		return d;
+	if ((d = opt_string(f[0], &ed->name)) || (d = opt_bool(f[1], &ed->public_)) ||
+	    (d = opt_bool(f[2], &ed->analytics)) || (d = opt_string(f[3], &ed->interactions_url)) ||
+	    (d = decode_oauth2(f[4], ed)) || (d = decode_remove(f[5], ed)))
+		return d;
+	return DECODE_OK;
+}
+
+/* validator 0.16: every field, in struct order, one FailedValidation. */
+static bool validate_edit(const struct edit *ed, struct strbuf *text)
+{
+	bool ok = true;
+	if (ed->name)
+		ok &= validate_name_field("name", ed->name, text);
+	if (ed->interactions_url)
+		ok &= validate_len_field("interactions_url", ed->interactions_url, INTERACTIONS_URL_MIN,
+					 INTERACTIONS_URL_MAX, text);
+	if (ed->redirects) {
+		size_t n = (size_t)cJSON_GetArraySize(ed->redirects), i = 0;
+		const char **items = calloc(n + 1, sizeof(*items));
+		for (const cJSON *it = ed->redirects->child; it; it = it->next)
+			items[i++] = it->valuestring;
+		ok &= validate_list_field("oauth2.redirects", items, n, OAUTH2_REDIRECTS_MIN,
+					  OAUTH2_REDIRECTS_MAX, text);
+		free(items);
+	}
+	return ok;
+}
+
+static char *fresh_secret(void)
+{
+	char s[TOKEN_LEN + 1];
+	ids_new_token(s);
+	return strdup(s);
+}
+
+/* REAL: feat/oauth2 routes/bots/edit.rs - the new settings start from the current
+ * ones (or the default: confidential with a fresh secret); public -> confidential
+ * makes a new secret, confidential -> public drops it; redirects and scopes are
+ * replaced wholesale. Returns the JSON text to store. */
+static char *edit_oauth2(const struct bot *b, struct edit *ed)
+{
+	cJSON *cur = b->oauth2 ? cJSON_Parse(b->oauth2) : NULL;
+	bool pub = false;
+	char *secret = NULL;
+	cJSON *redirects, *scopes;
+	if (cur) {
+		pub = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cur, "public"));
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(cur, "secret");
+		secret = cJSON_IsString(s) ? strdup(s->valuestring) : NULL;
+		redirects = cJSON_DetachItemFromObjectCaseSensitive(cur, "redirects");
+		scopes = cJSON_DetachItemFromObjectCaseSensitive(cur, "allowed_scopes");
+	} else {
+		secret = fresh_secret();
+		redirects = cJSON_CreateArray();
+		scopes = cJSON_CreateObject();
+	}
+	if (ed->oauth2_public >= 0) {
+		bool want = ed->oauth2_public == 1;
+		if (pub && !want) {
+			free(secret);
+			secret = fresh_secret();
+		} else if (!pub && want) {
+			free(secret);
+			secret = NULL;
+		}
+		pub = want;
+	}
+	if (ed->redirects) {
+		cJSON_Delete(redirects);
+		redirects = cJSON_Duplicate(ed->redirects, 1);
+	}
+	if (ed->scopes) {
+		cJSON_Delete(scopes);
+		scopes = cJSON_Duplicate(ed->scopes, 1);
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "public", pub);
+	if (secret)
+		cJSON_AddStringToObject(o, "secret", secret);
+	else
+		cJSON_AddNullToObject(o, "secret");
+	cJSON_AddItemToObject(o, "redirects", redirects ? redirects : cJSON_CreateArray());
+	cJSON_AddItemToObject(o, "allowed_scopes", scopes ? scopes : cJSON_CreateObject());
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	cJSON_Delete(cur);
+	free(secret);
+	return text;
+}
+
+/* REAL: feat/oauth2 bots/model.rs remove_field(Oauth2Secret) - a confidential
+ * client gets a new secret in the returned object only; update_bot has no path
+ * for it, so the stored secret stays (docs/fidelity.md#oauth2secret). */
+static char *rotate_secret_in_copy(const char *oauth2)
+{
+	cJSON *o = oauth2 ? cJSON_Parse(oauth2) : NULL;
+	if (!o)
+		return NULL;
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "public"))) {
+		char *s = fresh_secret();
+		cJSON_ReplaceItemInObjectCaseSensitive(o, "secret", cJSON_CreateString(s));
+		free(s);
+	}
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+/* PATCH /bots/{id}  body: DataEditBot  200: BotWithUserResponse
+ * errors (in order): FailedValidation (before the lookup), NotFound (absent, not
+ * owner, no user), InvalidUsername, UsernameTaken, DiscriminatorChangeRatelimited,
+ * DatabaseError (a field set and removed in one request).
+ * REAL: routes/bots/edit.rs (feat/oauth2 for oauth2), Bot::update, update_bot */
+enum err bots_edit(struct request *rq, struct reply *rp)
+{
+	struct edit ed = {0};
+	struct strbuf text = STRBUF_INIT;
+	struct bot b = {0};
+	struct user u = {0};
+	char *shown_oauth2 = NULL;
+	enum err e;
+
+	enum decode d = decode_edit(rq->json, &ed);
+	if (d) {
+		e = bad_body(rp, d);
+		goto out;
+	}
+	if (!validate_edit(&ed, &text)) {
+		e = failed_validation(rp, &text, LOC_EDIT_VALIDATION);
+		goto out;
+	}
+	if ((e = load_bot(rq, rp, &b)))
+		goto out;
+	if (strcmp(b.owner, rq->caller.id) != 0) {
+		e = err_set(&rp->err, ERR_NotFound, LOC_EDIT_NOT_OWNER, NULL);
+		goto out;
+	}
+	if ((e = load_user(rp, b.id, &u)))
+		goto out;
+	if (ed.name) {
+		/* REAL: update_username writes at once (even an unchanged name) */
+		if ((e = names_rename(&u, ed.name, &rp->err)))
+			goto out;
+		if (store_user_update(&u)) {
+			e = db_error(rp, "update_one_by_id", "users", NULL);
+			goto out;
+		}
+	}
+	if (ed.public_ < 0 && ed.analytics < 0 && !ed.interactions_url && !ed.has_oauth2 && !ed.remove)
+		goto done;
+
+	/* REAL: MongoDB refuses $set and $unset of one path in one update_one
+	 * (bots-api.md §5.4): 500 DatabaseError. DIFF: the rename above is rolled back
+	 * with the rest (docs/fidelity.md#set-and-remove). */
+	if ((ed.interactions_url && (ed.remove & REMOVE_INTERACTIONS_URL)) ||
+	    (ed.has_oauth2 && (ed.remove & REMOVE_OAUTH2))) {
+		e = db_error(rp, "update_one_by_id", "bots", LOC_BOT_UPDATE_CONFLICT);
+		goto out;
+	}
+	if (ed.public_ >= 0)
+		b.public_ = ed.public_;
+	if (ed.analytics >= 0)
+		b.analytics = ed.analytics;
+	if (ed.interactions_url)
+		model_set(&b.interactions_url, ed.interactions_url);
+	if (ed.remove & REMOVE_INTERACTIONS_URL)
+		model_set(&b.interactions_url, NULL);
+	char *new_oauth2 = ed.has_oauth2 ? edit_oauth2(&b, &ed) : NULL;
+	/* Oauth2Secret acts on the in-memory bot in remove order, before the partial
+	 * (which carries a new oauth2 object, if any) is applied over it */
+	for (int i = 0; i < ed.nremove_order; i++) {
+		if (ed.remove_order[i] == REMOVE_OAUTH2) {
+			free(shown_oauth2);
+			shown_oauth2 = NULL;
+			model_set(&b.oauth2, NULL);
+		} else if (ed.remove_order[i] == REMOVE_OAUTH2_SECRET && b.oauth2) {
+			char *rot = rotate_secret_in_copy(shown_oauth2 ? shown_oauth2 : b.oauth2);
+			free(shown_oauth2);
+			shown_oauth2 = rot;
+		}
+	}
+	if (new_oauth2) {
+		free(b.oauth2);
+		b.oauth2 = new_oauth2;
+		free(shown_oauth2);
+		shown_oauth2 = NULL;
+	}
+	if (ed.remove & REMOVE_TOKEN) {
+		char token[TOKEN_LEN + 1];
+		ids_new_token(token);
+		model_set(&b.token, token);
+	}
+	if (store_bot_update(&b)) {
+		e = db_error(rp, "update_one_by_id", "bots", NULL);
+		goto out;
+	}
+	if (shown_oauth2) {
+		free(b.oauth2);
+		b.oauth2 = shown_oauth2;
+		shown_oauth2 = NULL;
+	}
+done:
+	rp->json = wire_bot_with_user(&b, &u);
+	e = ERR_OK;
+out:
+	free(shown_oauth2);
+	cJSON_Delete(ed.scopes);
+	strbuf_release(&text);
+	bot_release(&b);
+	user_release(&u);
+	return e;
+}
+
+/* ---- DELETE /bots/{id} ---------------------------------------------------------
+ * 204, empty body. errors: NotFound (absent, not owner, no user)
+ * REAL: routes/bots/delete.rs, Bot::delete, users/model.rs mark_deleted */
+enum err bots_delete(struct request *rq, struct reply *rp)
+{
+	struct bot b = {0};
+	struct user u = {0};
+	enum err e;
+	if ((e = load_bot(rq, rp, &b)))
+		goto out;
+	if (strcmp(b.owner, rq->caller.id) != 0) {
+		e = err_set(&rp->err, ERR_NotFound, LOC_DELETE_NOT_OWNER, NULL);
+		goto out;
+	}
+	if ((e = load_user(rp, b.id, &u)))
+		goto out;
+	/* REAL: mark_deleted - name, discriminator 0000, flags exactly 2, relations,
+	 * avatar, status, profile cleared; bot owner, badges, display name kept */
+	char name[64 + ULID_LEN];
+	snprintf(name, sizeof(name), "Deleted User %s", u.id);
+	model_set(&u.username, name);
+	model_set(&u.discriminator, "0000");
+	u.flags = USER_FLAG_DELETED;
+	model_set(&u.relations, NULL);
+	model_set(&u.avatar, NULL);
+	model_set(&u.status_text, NULL);
+	model_set(&u.status_presence, NULL);
+	model_set(&u.profile_content, NULL);
+	model_set(&u.profile_background, NULL);
+	if (store_user_update(&u)) {
+		e = db_error(rp, "update_one_by_id", "users", NULL);
+		goto out;
+	}
+	if (store_bot_delete(b.id)) {
+		e = db_error(rp, "delete_one_by_id", "bots", NULL);
+		goto out;
+	}
+	e = ERR_OK;
+out:
+	bot_release(&b);
+	user_release(&u);
+	return e;
+}
+
+/* ---- GET /bots/{id}/invite -----------------------------------------------------
+ * optional user. 200: PublicBot. errors: NotFound (absent; private and not the owner)
+ * REAL: routes/bots/fetch_public.rs */
+enum err bots_fetch_public(struct request *rq, struct reply *rp)
+{
+	struct bot b = {0};
+	struct user u = {0};
+	enum err e;
+	if ((e = load_bot(rq, rp, &b)))
+		goto out;
+	bool owner = (rq->who == PRINCIPAL_USER || rq->who == PRINCIPAL_BOT) &&
+		     strcmp(b.owner, rq->caller.id) == 0;
+	if (!b.public_ && !owner) {
+		e = err_set(&rp->err, ERR_NotFound, LOC_PUBLIC_NOT_FOUND, NULL);
+		goto out;
+	}
+	if ((e = load_user(rp, b.id, &u)))
+		goto out;
+	rp->json = wire_public_bot(&b, &u);
+out:
+	bot_release(&b);
+	user_release(&u);
+	return e;
+}
+
+/* ---- POST /bots/{id}/invite ------------------------------------------------------ */
+
+/* The caller's permissions in a server: the owner (or a privileged user) has every
+ * one, a member the server's defaults plus what the fixture grants, others none.
+ * DIFF: roles and channel overrides are not modelled (docs/fidelity.md#permissions). */
+static enum err server_permissions(struct request *rq, struct reply *rp, const struct server_row *s,
+				   unsigned long long *perm)
+{
+	long long granted;
+	if (rq->caller.privileged || strcmp(s->owner, rq->caller.id) == 0) {
+		*perm = PERM_ALL;
+		return ERR_OK;
+	}
+	int m = store_member_get(s->id, rq->caller.id, &granted);
+	if (m < 0)
+		return db_error(rp, "find_one", "server_members", NULL);
+	*perm = m ? (unsigned long long)(s->default_permissions | granted) : 0;
+	return ERR_OK;
+}
+
+static enum err missing_permission(struct reply *rp, const char *which)
+{
+	return err_set(&rp->err, ERR_MissingPermission, LOC_MISSING_PERMISSION, which);
+}
+
+/* REAL: server_members/model.rs Member::create - banned, then already a member */
+static enum err invite_to_server(struct request *rq, struct reply *rp, const char *server_id, const char *bot_id)
+{
+	struct server_row s = {0};
+	unsigned long long perm;
+	enum err e = ERR_OK;
+	int found = store_server_get(server_id, &s);
+	if (found <= 0) {
+		e = found < 0 ? db_error(rp, "find_one_by_id", "servers", NULL)
+			      : err_set(&rp->err, ERR_NotFound, LOC_SERVER_NOT_FOUND, NULL);
+		goto out;
+	}
+	if ((e = server_permissions(rq, rp, &s, &perm)))
+		goto out;
+	if (!(perm & PERM_MANAGE_SERVER)) {
+		e = missing_permission(rp, "ManageServer");
+		goto out;
+	}
+	int banned = store_server_banned(s.id, bot_id);
+	long long ignored;
+	int member = banned ? 0 : store_member_get(s.id, bot_id, &ignored);
+	if (banned < 0 || member < 0) {
+		e = db_error(rp, "find_one", "server_members", NULL);
+		goto out;
+	}
+	if (banned) {
+		e = err_set(&rp->err, ERR_Banned, LOC_BANNED, NULL);
+		goto out;
+	}
+	if (member) {
+		e = err_set(&rp->err, ERR_AlreadyInServer, LOC_ALREADY_IN_SERVER, NULL);
+		goto out;
+	}
+	if (store_member_add(s.id, bot_id))
+		e = db_error(rp, "insert_one", "server_members", NULL);
+out:
+	server_row_release(&s);
+	return e;
+}
+
+/* REAL: permissions/src/impl.rs calculate_channel_permissions and
+ * channels/model.rs add_user_to_group */
+static enum err invite_to_group(struct request *rq, struct reply *rp, const char *channel_id, const char *bot_id)
+{
+	struct channel_row c = {0};
+	struct server_row s = {0};
+	unsigned long long perm = 0;
+	enum err e = ERR_OK;
+	int found = store_channel_get(channel_id, &c);
+	if (found <= 0) {
+		e = found < 0 ? db_error(rp, "find_one_by_id", "channels", NULL)
+			      : err_set(&rp->err, ERR_NotFound, LOC_CHANNEL_NOT_FOUND, NULL);
+		goto out;
+	}
+	bool group = strcmp(c.channel_type, "Group") == 0;
+	if (rq->caller.privileged) {
+		perm = PERM_ALL;
+	} else if (group) {
+		int r = store_recipient_is(c.id, rq->caller.id);
+		if (r < 0) {
+			e = db_error(rp, "find_one_by_id", "channels", NULL);
+			goto out;
+		}
+		if (c.owner && strcmp(c.owner, rq->caller.id) == 0)
+			perm = PERM_ALL;
+		else if (r)
+			perm = PERM_VIEW_ONLY | (c.has_permissions ? (unsigned long long)c.permissions : PERM_GROUP_DEFAULT);
+	} else if (c.server_id && store_server_get(c.server_id, &s) == 1) {
+		if ((e = server_permissions(rq, rp, &s, &perm)))
+			goto out;
+	}
+	if (!(perm & PERM_INVITE_OTHERS)) {
+		e = missing_permission(rp, "InviteOthers");
+		goto out;
+	}
+	if (!group) {
+		e = err_set(&rp->err, ERR_InvalidOperation, LOC_INVALID_OPERATION, NULL);
+		goto out;
+	}
+	int already = store_recipient_is(c.id, bot_id), count = store_recipient_count(c.id);
+	if (already < 0 || count < 0) {
+		e = db_error(rp, "find_one_by_id", "channels", NULL);
+		goto out;
+	}
+	if (already) {
+		e = err_set(&rp->err, ERR_AlreadyInGroup, LOC_ALREADY_IN_GROUP, NULL);
+		goto out;
+	}
+	if (count >= GROUP_SIZE_MAX) {
+		e = err_set(&rp->err, ERR_GroupTooLarge, LOC_GROUP_TOO_LARGE, NULL);
+		rp->err.num = GROUP_SIZE_MAX;
+		goto out;
+	}
+	if (store_recipient_add(c.id, bot_id))
+		e = db_error(rp, "update_one_by_id", "channels", NULL);
+out:
+	channel_row_release(&c);
+	server_row_release(&s);
+	return e;
+}
+
+/* POST /bots/{id}/invite  body: InviteBotDestination {server} | {group}  204
+ * errors: IsBot, NotFound (bot, bot user, server, channel), BotIsPrivate,
+ * MissingPermission (ManageServer / InviteOthers), Banned, AlreadyInServer,
+ * InvalidOperation, AlreadyInGroup, GroupTooLarge
+ * REAL: routes/bots/invite.rs; the body is #[serde(untagged)]: {server} is tried
+ * first, then {group}; anything else is 422 */
+enum err bots_invite(struct request *rq, struct reply *rp)
+{
+	struct bot b = {0};
+	struct user u = {0};
+	enum err e;
+	const cJSON *server = cJSON_IsObject(rq->json) ? cJSON_GetObjectItemCaseSensitive(rq->json, "server") : NULL;
+	const cJSON *group = cJSON_IsObject(rq->json) ? cJSON_GetObjectItemCaseSensitive(rq->json, "group") : NULL;
+	if (!cJSON_IsString(server))
+		server = NULL;
+	if (!cJSON_IsString(group))
+		group = NULL;
+	if (!server && !group)
+		return bad_body(rp, DECODE_422);
+	if (caller_is_bot(rq))
+		return err_set(&rp->err, ERR_IsBot, LOC_INVITE_IS_BOT, NULL);
+	if ((e = load_bot(rq, rp, &b)))
+		goto out;
+	if (!b.public_ && strcmp(b.owner, rq->caller.id) != 0) {
+		e = err_set(&rp->err, ERR_BotIsPrivate, LOC_INVITE_PRIVATE, NULL);
+		goto out;
+	}
+	if ((e = load_user(rp, b.id, &u)))
+		goto out;
+	e = server ? invite_to_server(rq, rp, server->valuestring, b.id)
+		   : invite_to_group(rq, rp, group->valuestring, b.id);
+out:
+	bot_release(&b);
+	user_release(&u);
+	return e;
+}

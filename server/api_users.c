@@ -1,0 +1,159 @@
+/* api_users.c: the bootstrap routes every client calls first: GET / (the node
+ * configuration) and the user fetches. REAL: crates/delta/src/routes/root.rs,
+ * routes/users/fetch_self.rs, routes/users/fetch_user.rs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "locations.h"
+#include "routes.h"
+#include "store.h"
+#include "wire.h"
+
+/* GET /  200: RevoltConfig, compact, keys in the real order (root-and-ratelimits.md
+ * §1), with every host pointing back at this server. The body is built once. */
+enum err root_fetch(struct request *rq, struct reply *rp)
+{
+	(void)rq;
+	static char *body;
+	static size_t len;
+	if (!body) {
+		char base[600];
+		if (config.public_url[0])
+			snprintf(base, sizeof(base), "%s", config.public_url);
+		else
+			snprintf(base, sizeof(base), "http://%s:%u",
+				 strcmp(config.host, "0.0.0.0") == 0 ? "127.0.0.1" : config.host, config.port);
+		size_t bl = strlen(base);
+		while (bl && base[bl - 1] == '/')
+			base[--bl] = 0;
+		const char *ws_base = strncmp(base, "https://", 8) == 0 ? "wss://" : "ws://";
+		const char *host_part = strstr(base, "://") ? strstr(base, "://") + 3 : base;
+		static const char limits[] =
+			"\"limits\":{\"global\":{\"group_size\":100,\"message_embeds\":5,\"message_replies\":5,"
+			"\"message_reactions\":20,\"server_emoji\":100,\"server_roles\":200,\"server_channels\":200,"
+			"\"body_limit_size\":20000000,\"restrict_server_creation\":[],\"new_user_hours\":72},"
+			"\"new_user\":{\"outgoing_friend_requests\":5,\"bots\":2,\"message_length\":2000,"
+			"\"message_attachments\":5,\"servers\":50,\"voice_quality\":16000,\"video\":true,"
+			"\"video_resolution\":[1080,720],\"video_aspect_ratio\":[0.30000001192092896,2.5],"
+			"\"file_upload_size_limits\":{\"attachments\":20000000,\"avatars\":4000000,"
+			"\"backgrounds\":6000000,\"icons\":2500000,\"banners\":6000000,\"emojis\":500000}},"
+			"\"default\":{\"outgoing_friend_requests\":10,\"bots\":5,\"message_length\":2000,"
+			"\"message_attachments\":5,\"servers\":100,\"voice_quality\":16000,\"video\":true,"
+			"\"video_resolution\":[1280,720],\"video_aspect_ratio\":[0.30000001192092896,2.5],"
+			"\"file_upload_size_limits\":{\"attachments\":20000000,\"avatars\":4000000,"
+			"\"backgrounds\":6000000,\"icons\":2500000,\"banners\":6000000,\"emojis\":500000}}}";
+		int n = asprintf(
+			&body,
+			"{\"revolt\":\"0.15.1\",\"features\":{\"captcha\":{\"enabled\":false,\"key\":\"\"},"
+			"\"email\":false,\"invite_only\":false,"
+			"\"autumn\":{\"enabled\":true,\"url\":\"%s/autumn\"},"
+			"\"january\":{\"enabled\":true,\"url\":\"%s/january\"},"
+			"\"livekit\":{\"enabled\":false,\"nodes\":[]},%s,"
+			"\"legal_links\":{\"terms_of_service\":\"\",\"privacy_policy\":\"\",\"guidelines\":\"\"}},"
+			"\"ws\":\"%s%s/ws\",\"app\":\"%s\","
+			"\"vapid\":\"BGcvgR-i2z4IQ5Mw841vJvkLjt8wY-FjmWrw83jOLCY52qcGZS0OF7nfLzuYbjsQISwVO2HXrmf18gLWVX3Kwfw=\","
+			"\"build\":{\"commit_sha\":\"99b3ea140f7c35359d8f54dbf1c5376ce5749beb\","
+			"\"commit_timestamp\":\"2026-08-15T19:22:34-07:00\",\"semver\":\"v0.15.1\","
+			"\"origin_url\":\"https://github.com/stoatchat/stoatchat\","
+			"\"timestamp\":\"2026-08-15T19:22:34-07:00\"}}",
+			base, base, limits, ws_base, host_part, base);
+		if (n < 0) {
+			body = NULL;
+			rp->catcher = 500;
+			return ERR__COUNT;
+		}
+		len = (size_t)n;
+	}
+	rp->body = malloc(len + 1);
+	memcpy(rp->body, body, len + 1);
+	rp->body_len = len;
+	rp->content_type = "application/json";
+	return ERR_OK;
+}
+
+/* GET /users/@me  200: the caller as self (a bot caller: the bot's user).
+ * REAL: routes/users/fetch_self.rs */
+enum err users_fetch_self(struct request *rq, struct reply *rp)
+{
+	rp->json = wire_user(&rq->caller, VIEW_SELF, NULL);
+	return ERR_OK;
+}
+
+/* The caller's relationship with target, from the caller's relations list. */
+static char *relationship_of(const struct user *caller, const char *target)
+{
+	cJSON *rel = caller->relations ? cJSON_Parse(caller->relations) : NULL;
+	char *status = NULL;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, rel)
+	{
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "_id");
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(it, "status");
+		if (cJSON_IsString(id) && cJSON_IsString(st) && strcmp(id->valuestring, target) == 0)
+			status = strdup(st->valuestring);
+	}
+	cJSON_Delete(rel);
+	return status;
+}
+
+/* REAL: permissions/src/impl.rs calculate_user_permissions - a shared server or
+ * group is a mutual connection. */
+static int mutual(const char *a, const char *b)
+{
+	static const char SQL_MUTUAL[] =
+		"SELECT EXISTS (SELECT 1 FROM server_members x JOIN server_members y"
+		"  ON x.server_id = y.server_id WHERE x.user_id = ?1 AND y.user_id = ?2)"
+		" OR EXISTS (SELECT 1 FROM channel_recipients x JOIN channel_recipients y"
+		"  ON x.channel_id = y.channel_id WHERE x.user_id = ?1 AND y.user_id = ?2)";
+	sqlite3_stmt *st = store_stmt(SQL_MUTUAL);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	int r = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	return r;
+}
+
+/* GET /users/{id}  200: the user from the caller's perspective
+ * errors: NotFound, MissingPermission {permission: "Access"}
+ * REAL: routes/users/fetch_user.rs */
+enum err users_fetch(struct request *rq, struct reply *rp)
+{
+	struct user u = {0};
+	char *rel = NULL;
+	enum err e = ERR_OK;
+	if (strlen(rq->id) == rq->id_len && strcmp(rq->id, rq->caller.id) == 0) {
+		rp->json = wire_user(&rq->caller, VIEW_SELF, NULL);
+		return ERR_OK;
+	}
+	int found = strlen(rq->id) == rq->id_len ? store_user_get(rq->id, &u) : 0;
+	if (found <= 0) {
+		if (found < 0) {
+			err_set(&rp->err, ERR_DatabaseError, LOC_DATABASE, NULL);
+			rp->err.operation = strdup("find_one_by_id");
+			rp->err.collection = strdup("users");
+			return ERR_DatabaseError;
+		}
+		return err_set(&rp->err, ERR_NotFound, LOC_USER_NOT_FOUND, NULL);
+	}
+	rel = relationship_of(&rq->caller, u.id);
+	bool access = rq->caller.privileged || rel || u.bot_owner;
+	if (!access) {
+		int m = mutual(rq->caller.id, u.id);
+		access = m > 0;
+	}
+	if (!access) {
+		e = err_set(&rp->err, ERR_MissingPermission, LOC_MISSING_USER_PERMISSION, "Access");
+		goto out;
+	}
+	rp->json = wire_user(&u, VIEW_OTHER, rel ? rel : "None");
+out:
+	free(rel);
+	user_release(&u);
+	return e;
+}

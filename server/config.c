@@ -1,0 +1,197 @@
+/* config.c: flags, environment variables, defaults and the --help text. */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct config config;
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->host, sizeof(c->host), "127.0.0.1");
+	c->port = 14702;
+	snprintf(c->db, sizeof(c->db), ":memory:");
+	c->journal = 1000;
+	c->auth_errors = AUTH_ERRORS_DOCUMENTED;
+	c->max_connections = 256;
+	c->timeout_s = 30;
+	c->max_header_bytes = 32 * 1024;
+}
+
+const char *config_usage(void)
+{
+	return "usage: stoat-mock [options]\n"
+	       "\n"
+	       "An emulator of the Stoat (Revolt) bots API for client integration tests.\n"
+	       "\n"
+	       "  --host ADDR          listen address (STOAT_MOCK_HOST, default 127.0.0.1;\n"
+	       "                       use 0.0.0.0 inside a container)\n"
+	       "  --port N             TCP port, 0 = any free port (STOAT_MOCK_PORT, default 14702)\n"
+	       "  --db PATH            SQLite database (STOAT_MOCK_DB, default :memory:); a file\n"
+	       "                       keeps state across restarts, fixtures load only into a new one\n"
+	       "  --fixtures PATH      fixture document (STOAT_MOCK_FIXTURES, default: the bundled\n"
+	       "                       fixtures/default.json)\n"
+	       "  --seed N             deterministic ids, tokens and secrets (STOAT_MOCK_SEED)\n"
+	       "  --journal N          requests kept by GET /_mock/requests (STOAT_MOCK_JOURNAL, 1000)\n"
+	       "  --no-control         turn off the /_mock control API (STOAT_MOCK_NO_CONTROL=1)\n"
+	       "  --rate-limits        emulate the real rate limits and X-RateLimit-* headers\n"
+	       "                       (STOAT_MOCK_RATE_LIMITS=1)\n"
+	       "  --auth-errors MODE   documented (401 InvalidSession JSON, default) or rocket\n"
+	       "                       (the deployed server's 401 page) (STOAT_MOCK_AUTH_ERRORS)\n"
+	       "  --public-url URL     base URL GET / advertises (STOAT_MOCK_PUBLIC_URL,\n"
+	       "                       default http://HOST:PORT)\n"
+	       "  --max-connections N  concurrent connections (STOAT_MOCK_MAX_CONNECTIONS, 256)\n"
+	       "  --timeout S          idle connection timeout in seconds (STOAT_MOCK_TIMEOUT, 30)\n"
+	       "  --max-header-bytes N request line + headers limit (STOAT_MOCK_MAX_HEADER_BYTES,\n"
+	       "                       32768); larger requests are answered 431\n"
+	       "  --quiet              no per-request log line (STOAT_MOCK_QUIET=1)\n"
+	       "  --healthcheck        ask the server at HOST:PORT for /_mock/health (or /), exit 0\n"
+	       "                       when it answers 200, 1 otherwise (container HEALTHCHECK)\n"
+	       "  --help, --version\n"
+	       "\n"
+	       "Log: one line per request on stderr: method, path, status, microseconds.\n";
+}
+
+static int set_uint(unsigned *out, const char *v, const char *name, unsigned min, unsigned max, char *err,
+		    size_t errlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (!*v || *end || errno || n < min || n > max || v[0] == '-') {
+		snprintf(err, errlen, "invalid %s '%s': expected a number from %u to %u", name, v, min, max);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int set_str(char *out, size_t size, const char *v, const char *name, char *err, size_t errlen)
+{
+	if (strlen(v) >= size) {
+		snprintf(err, errlen, "%s is too long", name);
+		return -1;
+	}
+	memcpy(out, v, strlen(v) + 1);
+	return 0;
+}
+
+static bool truthy(const char *v)
+{
+	return v && *v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0 && strcmp(v, "no") != 0;
+}
+
+enum opt_kind { OPT_STR, OPT_UINT, OPT_FLAG, OPT_SEED, OPT_AUTH };
+
+static const struct option_row {
+	const char *flag, *env;
+	enum opt_kind kind;
+	size_t offset, size;
+	unsigned min, max;
+} options[] = {
+#define STR(f, e, field) {f, e, OPT_STR, offsetof(struct config, field), sizeof(((struct config *)0)->field), 0, 0}
+#define UINT(f, e, field, lo, hi) {f, e, OPT_UINT, offsetof(struct config, field), 0, lo, hi}
+#define FLAG(f, e, field) {f, e, OPT_FLAG, offsetof(struct config, field), 0, 0, 0}
+	STR("--host", "STOAT_MOCK_HOST", host),
+	UINT("--port", "STOAT_MOCK_PORT", port, 0, 65535),
+	STR("--db", "STOAT_MOCK_DB", db),
+	STR("--fixtures", "STOAT_MOCK_FIXTURES", fixtures),
+	STR("--public-url", "STOAT_MOCK_PUBLIC_URL", public_url),
+	{"--seed", "STOAT_MOCK_SEED", OPT_SEED, 0, 0, 0, 0},
+	UINT("--journal", "STOAT_MOCK_JOURNAL", journal, 0, 1000000),
+	FLAG("--no-control", "STOAT_MOCK_NO_CONTROL", no_control),
+	FLAG("--rate-limits", "STOAT_MOCK_RATE_LIMITS", rate_limits),
+	{"--auth-errors", "STOAT_MOCK_AUTH_ERRORS", OPT_AUTH, 0, 0, 0, 0},
+	UINT("--max-connections", "STOAT_MOCK_MAX_CONNECTIONS", max_connections, 1, 100000),
+	UINT("--timeout", "STOAT_MOCK_TIMEOUT", timeout_s, 1, 86400),
+	UINT("--max-header-bytes", "STOAT_MOCK_MAX_HEADER_BYTES", max_header_bytes, 1024, 1048576),
+	FLAG("--quiet", "STOAT_MOCK_QUIET", quiet),
+	FLAG("--healthcheck", NULL, healthcheck),
+	FLAG("--help", NULL, help),
+	FLAG("--version", NULL, version),
+#undef STR
+#undef UINT
+#undef FLAG
+};
+
+static int apply(struct config *c, const struct option_row *o, const char *v, bool from_env, char *err,
+		 size_t errlen)
+{
+	char *base = (char *)c;
+	const char *name = from_env ? o->env : o->flag;
+	switch (o->kind) {
+	case OPT_STR:
+		return set_str(base + o->offset, o->size, v, name, err, errlen);
+	case OPT_UINT:
+		return set_uint((unsigned *)(base + o->offset), v, name, o->min, o->max, err, errlen);
+	case OPT_FLAG:
+		*(bool *)(base + o->offset) = from_env ? truthy(v) : true;
+		return 0;
+	case OPT_SEED: {
+		char *end;
+		errno = 0;
+		unsigned long long s = strtoull(v, &end, 10);
+		if (!*v || *end || errno || v[0] == '-') {
+			snprintf(err, errlen, "invalid %s '%s': expected a non-negative integer", name, v);
+			return -1;
+		}
+		c->seeded = true;
+		c->seed = s;
+		return 0;
+	}
+	case OPT_AUTH:
+		if (strcmp(v, "documented") == 0)
+			c->auth_errors = AUTH_ERRORS_DOCUMENTED;
+		else if (strcmp(v, "rocket") == 0)
+			c->auth_errors = AUTH_ERRORS_ROCKET;
+		else {
+			snprintf(err, errlen, "invalid %s '%s': expected documented or rocket", name, v);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+int config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)
+{
+	const size_t n = sizeof(options) / sizeof(options[0]);
+	for (size_t i = 0; i < n; i++) {
+		const char *v = options[i].env ? getenv(options[i].env) : NULL;
+		if (v && apply(c, &options[i], v, true, err, errlen))
+			return -1;
+	}
+	for (int a = 1; a < argc; a++) {
+		const char *arg = argv[a], *val = NULL;
+		const char *eq = strchr(arg, '=');
+		size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+		const struct option_row *o = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (strlen(options[i].flag) == len && strncmp(options[i].flag, arg, len) == 0)
+				o = &options[i];
+		if (!o) {
+			snprintf(err, errlen, "unknown option '%s' (see --help)", arg);
+			return -1;
+		}
+		if (o->kind != OPT_FLAG) {
+			if (eq)
+				val = eq + 1;
+			else if (a + 1 < argc)
+				val = argv[++a];
+			else {
+				snprintf(err, errlen, "option '%s' needs a value", o->flag);
+				return -1;
+			}
+		} else if (eq) {
+			snprintf(err, errlen, "option '%s' takes no value", o->flag);
+			return -1;
+		}
+		if (apply(c, o, val ? val : "1", false, err, errlen))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* config.h: options from flags and STOAT_MOCK_* environment variables.
+ * Precedence: flag > environment > default. config_parse never exits; main decides. */
+#ifndef STOAT_CONFIG_H
+#define STOAT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum auth_errors {
+	AUTH_ERRORS_DOCUMENTED, /* 401 {"type":"InvalidSession"} (README decision 2) */
+	AUTH_ERRORS_ROCKET,     /* Rocket's 401 catcher page, as the deployed server */
+};
+
+struct config {
+	char host[256];
+	unsigned port;
+	char db[4096];
+	char fixtures[4096];  /* "" = the bundled default */
+	char public_url[512]; /* base URL that GET / points clients at; "" = http://host:port */
+	bool seeded;
+	uint64_t seed;
+	unsigned journal;     /* entries kept by /_mock/requests */
+	bool no_control;
+	bool rate_limits;
+	enum auth_errors auth_errors;
+	unsigned max_connections;
+	unsigned timeout_s;   /* idle/per-connection timeout */
+	unsigned max_header_bytes;
+	bool quiet;           /* no per-request log line */
+	bool help, version, healthcheck;
+};
+
+/* The configuration the running server uses (set by main, read everywhere). */
+extern struct config config;
+
+void config_defaults(struct config *c);
+/* Reads environment then argv into c. Returns 0, or -1 with a one-line message
+ * in err (caller-provided buffer). */
+int config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen);
+/* The --help text. */
+const char *config_usage(void);
+
+#endif

@@ -1,0 +1,123 @@
+/* errors.c: the catalogue lookups and family-A bodies.
+ * REAL: crates/core/result/src/lib.rs (shape: type first, fields in declaration
+ * order, then location; serde_json compact) and crates/core/result/src/rocket.rs. */
+#include "errors.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int status;
+	unsigned fields;
+} catalogue[ERR__COUNT] = {
+	[ERR_OK] = {"Ok", 200, 0},
+#define ERR(n, s, f) [ERR_##n] = {#n, s, f},
+#include "errors.def"
+#undef ERR
+};
+
+const char *err_name(enum err e) { return catalogue[e].name; }
+int err_status(enum err e) { return catalogue[e].status; }
+unsigned err_fields(enum err e) { return catalogue[e].fields; }
+
+enum err err_from_name(const char *name)
+{
+	for (int i = 1; i < ERR__COUNT; i++)
+		if (strcmp(catalogue[i].name, name) == 0)
+			return (enum err)i;
+	return ERR__COUNT;
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+enum err err_set(struct err_detail *d, enum err code, const char *location, const char *text)
+{
+	err_release(d);
+	d->code = code;
+	d->location = location;
+	d->text = dup_or_null(text);
+	return code;
+}
+
+void err_release(struct err_detail *d)
+{
+	free(d->text);
+	free(d->operation);
+	free(d->collection);
+	memset(d, 0, sizeof(*d));
+}
+
+char *err_body(const struct err_detail *d)
+{
+	/* REAL: crates/core/result/src/rocket.rs - Blacklisted answers a fixed string. */
+	if (d->code == ERR_Blacklisted)
+		return strdup("{\"type\":\"DisallowedContactSupport\", \"note\":\"If you see this "
+			      "messages right here, you're probably doing something you shouldn't be.\"}");
+	unsigned f = catalogue[d->code].fields;
+	const char *t = d->text ? d->text : "";
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", catalogue[d->code].name);
+	if (f & F_MAX)
+		cJSON_AddNumberToObject(o, "max", (double)d->num);
+	if (f & F_RETRY_AFTER)
+		cJSON_AddNumberToObject(o, "retry_after", (double)d->num);
+	if (f & F_PERMISSION)
+		cJSON_AddStringToObject(o, "permission", t);
+	if (f & F_OPERATION)
+		cJSON_AddStringToObject(o, "operation", d->operation ? d->operation : "");
+	if (f & F_COLLECTION)
+		cJSON_AddStringToObject(o, "collection", d->collection ? d->collection : "");
+	if (f & F_ERROR)
+		cJSON_AddStringToObject(o, "error", t);
+	if (f & F_WITH)
+		cJSON_AddStringToObject(o, "with", t);
+	if (f & F_FEATURE)
+		cJSON_AddStringToObject(o, "feature", t);
+	if (f & F_SCOPE)
+		cJSON_AddStringToObject(o, "scope", t);
+	cJSON_AddStringToObject(o, "location", d->location ? d->location : "");
+	char *s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+static const char *str_field(const cJSON *obj, const char *key, const char *def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : def;
+}
+
+int err_from_json(const cJSON *obj, struct err_detail *d, const char **why)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(obj, "type");
+	if (!cJSON_IsString(type)) {
+		*why = "error.type must be a string";
+		return -1;
+	}
+	enum err e = err_from_name(type->valuestring);
+	if (e == ERR__COUNT) {
+		*why = "error.type is not a documented error type";
+		return -1;
+	}
+	unsigned f = catalogue[e].fields;
+	const char *text = NULL;
+	if (f & F_PERMISSION)
+		text = str_field(obj, "permission", "ManageServer");
+	if (f & F_ERROR)
+		text = str_field(obj, "error", "");
+	if (f & F_WITH)
+		text = str_field(obj, "with", "");
+	if (f & F_FEATURE)
+		text = str_field(obj, "feature", "");
+	if (f & F_SCOPE)
+		text = str_field(obj, "scope", "");
+	err_set(d, e, NULL, text);
+	if (f & F_OPERATION)
+		d->operation = strdup(str_field(obj, "operation", "find_one"));
+	if (f & F_COLLECTION)
+		d->collection = strdup(str_field(obj, "collection", "bots"));
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, f & F_MAX ? "max" : "retry_after");
+	d->num = cJSON_IsNumber(n) ? (long long)n->valuedouble : 0;
+	return 0;
+}

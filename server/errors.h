@@ -1,0 +1,63 @@
+/* errors.h: the error catalogue (errors.def) and the three wire families.
+ *
+ * Family A, application errors: {"type": ..., <fields>, "location": ...},
+ *   status from the catalogue. Handlers return an enum err and fill a
+ *   struct err_detail through err_set(); they never write status numbers.
+ * Family B, Rocket's default catcher pages: see catcher.h.
+ * Family C, the rate limiter's {"retry_after": ms}: see ratelimit.h.
+ */
+#ifndef STOAT_ERRORS_H
+#define STOAT_ERRORS_H
+
+#include <cjson/cJSON.h>
+
+enum err_field {
+	F_MAX = 1 << 0,
+	F_RETRY_AFTER = 1 << 1,
+	F_PERMISSION = 1 << 2,
+	F_OPERATION = 1 << 3,
+	F_COLLECTION = 1 << 4,
+	F_ERROR = 1 << 5,
+	F_WITH = 1 << 6,
+	F_FEATURE = 1 << 7,
+	F_SCOPE = 1 << 8,
+};
+
+enum err {
+	ERR_OK = 0,
+#define ERR(name, status, fields) ERR_##name,
+#include "errors.def"
+#undef ERR
+	ERR__COUNT
+};
+
+/* What a failed request answers besides its type. Strings are owned copies. */
+struct err_detail {
+	enum err code;
+	const char *location; /* static string: where the real server raises it */
+	char *text;           /* error / with / feature / permission / scope, by type */
+	char *operation;      /* DatabaseError */
+	char *collection;     /* DatabaseError */
+	long long num;        /* max / retry_after */
+};
+
+const char *err_name(enum err e);
+int err_status(enum err e);
+unsigned err_fields(enum err e);
+/* ERR__COUNT when the name is not a catalogue type. */
+enum err err_from_name(const char *name);
+
+/* Records code + location + an optional text field; returns code so a handler can
+ * `return err_set(&rp->err, ERR_NotFound, LOC_BOT_NOT_FOUND, NULL);` */
+enum err err_set(struct err_detail *d, enum err code, const char *location, const char *text);
+void err_release(struct err_detail *d);
+
+/* The wire body of a family-A error, compact JSON, caller frees. Blacklisted
+ * gets its fixed body. */
+char *err_body(const struct err_detail *d);
+
+/* Builds a detail from a JSON object {"type": ..., fields...} (control API faults):
+ * returns 0, or -1 with a message in *why (static). Missing fields get defaults. */
+int err_from_json(const cJSON *obj, struct err_detail *d, const char **why);
+
+#endif

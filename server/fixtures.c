@@ -1,0 +1,654 @@
+/* fixtures.c: loading and exporting fixture documents (see fixtures.h).
+ * Every problem is reported with the JSON path of the value at fault, e.g.
+ * "$.bots[1].owner: no user with this _id". */
+#include "fixtures.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ids.h"
+#include "model.h"
+#include "store.h"
+#include "validate.h"
+
+struct loader {
+	char *err;
+	size_t errlen;
+};
+
+static int bad(struct loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct loader *l, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(l->err, l->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Optional typed members: absent and null both mean "not set". */
+static int get_str(struct loader *l, const cJSON *o, const char *key, const char *path, bool required,
+		   const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return required ? bad(l, "%s.%s: required string is missing", path, key) : 0;
+	if (!cJSON_IsString(v))
+		return bad(l, "%s.%s: expected a string", path, key);
+	if (!utf8_valid(v->valuestring, strlen(v->valuestring)))
+		return bad(l, "%s.%s: not valid UTF-8", path, key);
+	*out = v->valuestring;
+	return 0;
+}
+
+static int get_bool(struct loader *l, const cJSON *o, const char *key, const char *path, bool *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	*out = false;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsBool(v))
+		return bad(l, "%s.%s: expected true or false", path, key);
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+static int get_int(struct loader *l, const cJSON *o, const char *key, const char *path, long long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	*out = 0;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble || v->valuedouble < 0)
+		return bad(l, "%s.%s: expected a non-negative integer", path, key);
+	*out = (long long)v->valuedouble;
+	return 0;
+}
+
+/* A member that is stored as JSON text (File objects, relations). */
+static int get_json(struct loader *l, const cJSON *o, const char *key, const char *path, bool object,
+		    char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (object ? !cJSON_IsObject(v) : !cJSON_IsArray(v))
+		return bad(l, "%s.%s: expected %s", path, key, object ? "an object" : "an array");
+	*out = cJSON_PrintUnformatted(v);
+	return 0;
+}
+
+static const cJSON *get_array(struct loader *l, const cJSON *o, const char *key, const char *path, int *rc)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	*rc = 0;
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	if (!cJSON_IsArray(v))
+		*rc = bad(l, "%s.%s: expected an array", path, key);
+	return v;
+}
+
+static int check_ulid(struct loader *l, const char *id, const char *path)
+{
+	int64_t ms;
+	if (!ids_parse_ulid(id, &ms))
+		return bad(l, "%s._id: '%s' is not a ULID (26 Crockford base32 characters)", path, id);
+	if (ms > ids_now_ms() + 60000)
+		return bad(l, "%s._id: '%s' lies in the future (the real server panics on it)", path, id);
+	return 0;
+}
+
+static int check_discriminator(struct loader *l, const char *d, const char *path)
+{
+	if (strlen(d) != 4 || strspn(d, "0123456789") != 4)
+		return bad(l, "%s.discriminator: '%s' is not 4 digits", path, d);
+	return 0;
+}
+
+/* ---- users --------------------------------------------------------------------- */
+
+static int load_user_fields(struct loader *l, const cJSON *o, const char *path, struct user *u)
+{
+	const char *s;
+	if (get_str(l, o, "display_name", path, false, &s))
+		return -1;
+	model_set(&u->display_name, s);
+	if (get_str(l, o, "pronouns", path, false, &s))
+		return -1;
+	model_set(&u->pronouns, s);
+	if (get_json(l, o, "avatar", path, true, &u->avatar) || get_json(l, o, "relations", path, false, &u->relations))
+		return -1;
+	if (get_int(l, o, "badges", path, &u->badges) || get_int(l, o, "flags", path, &u->flags) ||
+	    get_bool(l, o, "privileged", path, &u->privileged))
+		return -1;
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(o, "status");
+	if (status && !cJSON_IsNull(status)) {
+		char sp[256];
+		snprintf(sp, sizeof(sp), "%s.status", path);
+		if (!cJSON_IsObject(status))
+			return bad(l, "%s: expected an object", sp);
+		if (get_str(l, status, "text", sp, false, &s))
+			return -1;
+		model_set(&u->status_text, s);
+		if (get_str(l, status, "presence", sp, false, &s))
+			return -1;
+		static const char *const presences[] = {"Online", "Idle", "Focus", "Busy", "Invisible"};
+		bool ok = !s;
+		for (size_t i = 0; s && i < 5; i++)
+			ok |= strcmp(s, presences[i]) == 0;
+		if (!ok)
+			return bad(l, "%s.presence: '%s' is not Online, Idle, Focus, Busy or Invisible", sp, s);
+		model_set(&u->status_presence, s);
+	}
+	const cJSON *profile = cJSON_GetObjectItemCaseSensitive(o, "profile");
+	if (profile && !cJSON_IsNull(profile)) {
+		char pp[256];
+		snprintf(pp, sizeof(pp), "%s.profile", path);
+		if (!cJSON_IsObject(profile))
+			return bad(l, "%s: expected an object", pp);
+		if (get_str(l, profile, "content", pp, false, &s))
+			return -1;
+		model_set(&u->profile_content, s);
+		if (get_json(l, profile, "background", pp, true, &u->profile_background))
+			return -1;
+	}
+	/* a bot's description in a PublicBot is its user's profile content */
+	if (get_str(l, o, "description", path, false, &s))
+		return -1;
+	if (s)
+		model_set(&u->profile_content, s);
+	return 0;
+}
+
+static int load_users(struct loader *l, const cJSON *users)
+{
+	int i = 0;
+	const cJSON *o;
+	cJSON_ArrayForEach(o, users)
+	{
+		char path[64];
+		snprintf(path, sizeof(path), "$.users[%d]", i++);
+		struct user u = {0};
+		const char *s;
+		int rc = -1;
+		if (!cJSON_IsObject(o)) {
+			bad(l, "%s: expected an object", path);
+			goto next;
+		}
+		if (get_str(l, o, "_id", path, true, &s) || check_ulid(l, s, path))
+			goto next;
+		u.id = strdup(s);
+		struct user existing = {0};
+		if (store_user_get(u.id, &existing) == 1) {
+			user_release(&existing);
+			bad(l, "%s._id: duplicate id '%s'", path, u.id);
+			goto next;
+		}
+		if (get_str(l, o, "username", path, true, &s))
+			goto next;
+		u.username = strdup(s);
+		if (get_str(l, o, "discriminator", path, true, &s) || check_discriminator(l, s, path))
+			goto next;
+		u.discriminator = strdup(s);
+		if (load_user_fields(l, o, path, &u))
+			goto next;
+		const cJSON *bot = cJSON_GetObjectItemCaseSensitive(o, "bot");
+		if (bot && !cJSON_IsNull(bot)) {
+			char bp[80];
+			snprintf(bp, sizeof(bp), "%s.bot", path);
+			if (!cJSON_IsObject(bot) || get_str(l, bot, "owner", bp, true, &s)) {
+				if (!cJSON_IsObject(bot))
+					bad(l, "%s: expected an object", bp);
+				goto next;
+			}
+			u.bot_owner = strdup(s);
+		}
+		if (store_user_insert(&u)) {
+			bad(l, "%s: cannot store: %s", path, store_errmsg());
+			goto next;
+		}
+		const cJSON *sessions = get_array(l, o, "sessions", path, &rc);
+		if (rc)
+			goto next;
+		int k = 0;
+		const cJSON *se;
+		rc = -1;
+		cJSON_ArrayForEach(se, sessions)
+		{
+			char sp[96];
+			snprintf(sp, sizeof(sp), "%s.sessions[%d]", path, k++);
+			const char *token, *sid, *name;
+			if (!cJSON_IsObject(se)) {
+				bad(l, "%s: expected an object", sp);
+				goto next;
+			}
+			if (get_str(l, se, "token", sp, true, &token) || get_str(l, se, "_id", sp, false, &sid) ||
+			    get_str(l, se, "name", sp, false, &name))
+				goto next;
+			if (!*token) {
+				bad(l, "%s.token: must not be empty", sp);
+				goto next;
+			}
+			char gen[ULID_LEN + 1];
+			if (!sid) {
+				ids_new_ulid(gen);
+				sid = gen;
+			}
+			if (store_session_insert(token, sid, u.id, name)) {
+				bad(l, "%s.token: duplicate session token", sp);
+				goto next;
+			}
+		}
+		rc = 0;
+	next:
+		user_release(&u);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- bots ---------------------------------------------------------------------- */
+
+static bool known_scope(const char *s)
+{
+	static const char *const scopes[] = {"read:identify", "read:servers", "write:files", "events", "full"};
+	for (size_t i = 0; i < 5; i++)
+		if (strcmp(s, scopes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* oauth2 settings: {public, secret (null when public), redirects, allowed_scopes};
+ * stored normalised with all four keys in the wire order. */
+static int load_oauth2(struct loader *l, const cJSON *o, const char *path, char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "oauth2");
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	char p[96];
+	snprintf(p, sizeof(p), "%s.oauth2", path);
+	if (!cJSON_IsObject(v))
+		return bad(l, "%s: expected an object", p);
+	bool pub;
+	const char *secret;
+	int rc;
+	if (get_bool(l, v, "public", p, &pub) || get_str(l, v, "secret", p, false, &secret))
+		return -1;
+	const cJSON *redirects = get_array(l, v, "redirects", p, &rc);
+	if (rc)
+		return -1;
+	const cJSON *it;
+	int i = 0;
+	cJSON_ArrayForEach(it, redirects)
+	{
+		if (!cJSON_IsString(it))
+			return bad(l, "%s.redirects[%d]: expected a string", p, i);
+		i++;
+	}
+	const cJSON *scopes = cJSON_GetObjectItemCaseSensitive(v, "allowed_scopes");
+	if (scopes && !cJSON_IsNull(scopes) && !cJSON_IsObject(scopes))
+		return bad(l, "%s.allowed_scopes: expected an object", p);
+	cJSON_ArrayForEach(it, scopes)
+	{
+		if (!known_scope(it->string))
+			return bad(l, "%s.allowed_scopes: '%s' is not a scope (read:identify, read:servers, "
+				   "write:files, events, full)", p, it->string);
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "allow");
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(it, "deny");
+		if (!cJSON_IsString(a) || !cJSON_IsString(d))
+			return bad(l, "%s.allowed_scopes.%s: expected {\"allow\": string, \"deny\": string}", p,
+				   it->string);
+	}
+	cJSON *n = cJSON_CreateObject();
+	cJSON_AddBoolToObject(n, "public", pub);
+	if (secret)
+		cJSON_AddStringToObject(n, "secret", secret);
+	else
+		cJSON_AddNullToObject(n, "secret");
+	cJSON_AddItemToObject(n, "redirects", redirects ? cJSON_Duplicate(redirects, 1) : cJSON_CreateArray());
+	cJSON *sc = cJSON_AddObjectToObject(n, "allowed_scopes");
+	cJSON_ArrayForEach(it, scopes)
+	{
+		cJSON *r = cJSON_AddObjectToObject(sc, it->string);
+		cJSON_AddStringToObject(r, "allow", cJSON_GetObjectItemCaseSensitive(it, "allow")->valuestring);
+		cJSON_AddStringToObject(r, "deny", cJSON_GetObjectItemCaseSensitive(it, "deny")->valuestring);
+	}
+	*out = cJSON_PrintUnformatted(n);
+	cJSON_Delete(n);
+	return 0;
+}
+
+static int load_bot(struct loader *l, const cJSON *o, const char *path)
+{
+	struct bot b = {0};
+	struct user u = {0}, owner = {0};
+	const char *s;
+	int rc = -1;
+	if (!cJSON_IsObject(o))
+		return bad(l, "%s: expected an object", path);
+	if (get_str(l, o, "_id", path, true, &s) || check_ulid(l, s, path))
+		goto out;
+	b.id = strdup(s);
+	struct bot dup = {0};
+	int seen = store_bot_get(b.id, &dup);
+	bot_release(&dup);
+	if (seen == 1) {
+		bad(l, "%s._id: duplicate bot id '%s'", path, b.id);
+		goto out;
+	}
+	if (get_str(l, o, "owner", path, true, &s))
+		goto out;
+	b.owner = strdup(s);
+	if (store_user_get(b.owner, &owner) != 1) {
+		bad(l, "%s.owner: no user with _id '%s' (list owners in \"users\" first)", path, b.owner);
+		goto out;
+	}
+	if (owner.bot_owner) {
+		bad(l, "%s.owner: '%s' is a bot; bots cannot own bots", path, b.owner);
+		goto out;
+	}
+	if (get_str(l, o, "token", path, true, &s))
+		goto out;
+	if (!*s) {
+		bad(l, "%s.token: must not be empty", path);
+		goto out;
+	}
+	b.token = strdup(s);
+	if (get_bool(l, o, "public", path, &b.public_) || get_bool(l, o, "analytics", path, &b.analytics) ||
+	    get_bool(l, o, "discoverable", path, &b.discoverable) || get_int(l, o, "flags", path, &b.flags))
+		goto out;
+	static const char *const urls[] = {"interactions_url", "terms_of_service_url", "privacy_policy_url"};
+	char **fields[] = {&b.interactions_url, &b.terms_of_service_url, &b.privacy_policy_url};
+	for (int i = 0; i < 3; i++) {
+		if (get_str(l, o, urls[i], path, false, &s))
+			goto out;
+		model_set(fields[i], s && *s ? s : NULL);
+	}
+	if (load_oauth2(l, o, path, &b.oauth2))
+		goto out;
+	/* the bot's user: from "users" when listed there, else made from this entry */
+	int has_user = store_user_get(b.id, &u);
+	if (has_user == 1) {
+		if (!u.bot_owner || strcmp(u.bot_owner, b.owner) != 0) {
+			bad(l, "%s._id: user '%s' exists but its bot.owner is not '%s'", path, b.id, b.owner);
+			goto out;
+		}
+	} else {
+		user_release(&u);
+		u.id = strdup(b.id);
+		if (get_str(l, o, "username", path, true, &s))
+			goto out;
+		u.username = strdup(s);
+		if (get_str(l, o, "discriminator", path, false, &s) || (s && check_discriminator(l, s, path)))
+			goto out;
+		u.discriminator = strdup(s ? s : "0002");
+		if (load_user_fields(l, o, path, &u))
+			goto out;
+		u.bot_owner = strdup(b.owner);
+		if (store_user_insert(&u)) {
+			bad(l, "%s: cannot store the bot's user: %s", path, store_errmsg());
+			goto out;
+		}
+	}
+	if (store_bot_insert(&b)) {
+		bad(l, "%s.token: duplicate bot token", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	bot_release(&b);
+	user_release(&u);
+	user_release(&owner);
+	return rc;
+}
+
+/* ---- servers and channels -------------------------------------------------------- */
+
+static const char SQL_SERVER_INSERT[] =
+	"INSERT INTO servers (id, owner, name, default_permissions, doc, seq) VALUES (?1,?2,?3,?4,?5,?6)";
+static const char SQL_MEMBER_INSERT[] =
+	"INSERT INTO server_members (server_id, user_id, permissions, seq) VALUES (?1,?2,?3,?4)";
+static const char SQL_BAN_INSERT[] = "INSERT INTO server_bans (server_id, user_id) VALUES (?1,?2)";
+static const char SQL_CHANNEL_INSERT[] =
+	"INSERT INTO channels (id, channel_type, server_id, owner, name, permissions, doc, seq)"
+	" VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
+static const char SQL_RECIPIENT_INSERT[] =
+	"INSERT INTO channel_recipients (channel_id, user_id, seq) VALUES (?1,?2,?3)";
+
+static int user_exists(const char *id)
+{
+	struct user u = {0};
+	int r = store_user_get(id, &u);
+	user_release(&u);
+	return r == 1;
+}
+
+static int step(sqlite3_stmt *st)
+{
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	if (st)
+		sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int load_server(struct loader *l, const cJSON *o, const char *path, int seq)
+{
+	const char *id, *owner, *name;
+	long long defperm;
+	int rc;
+	if (!cJSON_IsObject(o))
+		return bad(l, "%s: expected an object", path);
+	if (get_str(l, o, "_id", path, true, &id) || get_str(l, o, "owner", path, true, &owner) ||
+	    get_str(l, o, "name", path, true, &name) || get_int(l, o, "default_permissions", path, &defperm))
+		return -1;
+	if (!user_exists(owner))
+		return bad(l, "%s.owner: no user with _id '%s'", path, owner);
+	char *doc = cJSON_PrintUnformatted(o);
+	sqlite3_stmt *st = store_stmt(SQL_SERVER_INSERT);
+	if (st) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, defperm);
+		sqlite3_bind_text(st, 5, doc, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, seq);
+	}
+	rc = step(st);
+	free(doc);
+	if (rc)
+		return bad(l, "%s._id: duplicate server id '%s'", path, id);
+	const cJSON *members = get_array(l, o, "members", path, &rc), *m;
+	if (rc)
+		return -1;
+	int i = 0;
+	cJSON_ArrayForEach(m, members)
+	{
+		char mp[96];
+		snprintf(mp, sizeof(mp), "%s.members[%d]", path, i);
+		const char *uid = cJSON_IsString(m) ? m->valuestring : NULL;
+		long long perm = 0;
+		if (!uid) {
+			if (!cJSON_IsObject(m))
+				return bad(l, "%s: expected a user id or {\"user\": id, \"permissions\": n}", mp);
+			if (get_str(l, m, "user", mp, true, &uid) || get_int(l, m, "permissions", mp, &perm))
+				return -1;
+		}
+		if (!user_exists(uid))
+			return bad(l, "%s: no user with _id '%s'", mp, uid);
+		st = store_stmt(SQL_MEMBER_INSERT);
+		if (st) {
+			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, uid, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, perm);
+			sqlite3_bind_int(st, 4, i);
+		}
+		if (step(st))
+			return bad(l, "%s: duplicate member '%s'", mp, uid);
+		i++;
+	}
+	const cJSON *bans = get_array(l, o, "bans", path, &rc);
+	if (rc)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(m, bans)
+	{
+		if (!cJSON_IsString(m))
+			return bad(l, "%s.bans[%d]: expected a user id", path, i);
+		st = store_stmt(SQL_BAN_INSERT);
+		if (st) {
+			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, m->valuestring, -1, SQLITE_STATIC);
+		}
+		if (step(st))
+			return bad(l, "%s.bans[%d]: duplicate ban", path, i);
+		i++;
+	}
+	return 0;
+}
+
+static int load_channel(struct loader *l, const cJSON *o, const char *path, int seq)
+{
+	const char *id, *type, *server = NULL, *owner = NULL, *name;
+	int rc;
+	if (!cJSON_IsObject(o))
+		return bad(l, "%s: expected an object", path);
+	if (get_str(l, o, "_id", path, true, &id) || get_str(l, o, "channel_type", path, true, &type) ||
+	    get_str(l, o, "name", path, false, &name))
+		return -1;
+	bool group = strcmp(type, "Group") == 0;
+	if (group) {
+		if (get_str(l, o, "owner", path, true, &owner))
+			return -1;
+		if (!user_exists(owner))
+			return bad(l, "%s.owner: no user with _id '%s'", path, owner);
+	} else if (strcmp(type, "TextChannel") == 0 || strcmp(type, "VoiceChannel") == 0) {
+		if (get_str(l, o, "server", path, true, &server))
+			return -1;
+	} else {
+		return bad(l, "%s.channel_type: '%s' is not Group, TextChannel or VoiceChannel", path, type);
+	}
+	const cJSON *perm = cJSON_GetObjectItemCaseSensitive(o, "permissions");
+	long long p = 0;
+	if (get_int(l, o, "permissions", path, &p))
+		return -1;
+	char *doc = cJSON_PrintUnformatted(o);
+	sqlite3_stmt *st = store_stmt(SQL_CHANNEL_INSERT);
+	if (st) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+		if (server)
+			sqlite3_bind_text(st, 3, server, -1, SQLITE_STATIC);
+		if (owner)
+			sqlite3_bind_text(st, 4, owner, -1, SQLITE_STATIC);
+		if (name)
+			sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
+		if (cJSON_IsNumber(perm))
+			sqlite3_bind_int64(st, 6, p);
+		sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 8, seq);
+	}
+	rc = step(st);
+	free(doc);
+	if (rc)
+		return bad(l, "%s._id: duplicate channel id '%s'", path, id);
+	const cJSON *recipients = get_array(l, o, "recipients", path, &rc), *r;
+	if (rc)
+		return -1;
+	int i = 0;
+	cJSON_ArrayForEach(r, recipients)
+	{
+		if (!cJSON_IsString(r) || !user_exists(r->valuestring))
+			return bad(l, "%s.recipients[%d]: expected the _id of a user", path, i);
+		st = store_stmt(SQL_RECIPIENT_INSERT);
+		if (st) {
+			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, r->valuestring, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 3, i);
+		}
+		if (step(st))
+			return bad(l, "%s.recipients[%d]: duplicate recipient", path, i);
+		i++;
+	}
+	return 0;
+}
+
+int fixtures_load(const cJSON *doc, char *err, size_t errlen)
+{
+	struct loader l = {err, errlen};
+	static const char *const sections[] = {"users", "bots", "servers", "channels"};
+	if (!cJSON_IsObject(doc))
+		return bad(&l, "$: expected an object with users, bots, servers, channels");
+	for (const cJSON *it = doc->child; it; it = it->next) {
+		bool known = false;
+		for (size_t i = 0; i < 4; i++)
+			known |= strcmp(it->string, sections[i]) == 0;
+		if (!known)
+			return bad(&l, "$.%s: unknown section (expected users, bots, servers, channels)", it->string);
+	}
+	int rc;
+	const cJSON *users = get_array(&l, doc, "users", "$", &rc);
+	if (rc || load_users(&l, users))
+		return -1;
+	const cJSON *bots = get_array(&l, doc, "bots", "$", &rc), *o;
+	if (rc)
+		return -1;
+	int i = 0;
+	cJSON_ArrayForEach(o, bots)
+	{
+		char path[64];
+		snprintf(path, sizeof(path), "$.bots[%d]", i++);
+		if (load_bot(&l, o, path))
+			return -1;
+	}
+	/* a user that claims to be a bot must have a bot entry (else its token is lost) */
+	const cJSON *servers = get_array(&l, doc, "servers", "$", &rc);
+	if (rc)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(o, servers)
+	{
+		char path[64];
+		snprintf(path, sizeof(path), "$.servers[%d]", i);
+		if (load_server(&l, o, path, i))
+			return -1;
+		i++;
+	}
+	const cJSON *channels = get_array(&l, doc, "channels", "$", &rc);
+	if (rc)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(o, channels)
+	{
+		char path[64];
+		snprintf(path, sizeof(path), "$.channels[%d]", i);
+		if (load_channel(&l, o, path, i))
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+int fixtures_load_text(const char *text, size_t len, char *err, size_t errlen)
+{
+	const char *end = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!doc) {
+		int line = 1;
+		for (const char *p = text; end && p < end; p++)
+			line += *p == '\n';
+		snprintf(err, errlen, "$: not valid JSON (near line %d)", line);
+		return -1;
+	}
+	int rc = fixtures_load(doc, err, errlen);
+	cJSON_Delete(doc);
+	return rc;
+}

@@ -1,0 +1,225 @@
+/* main.c: flags/env -> config, open the store, load fixtures, serve until SIGTERM
+ * or SIGINT, stop. Start-up problems print one line to stderr and exit non-zero
+ * before anything listens: never a half-started server. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "control.h"
+#include "fixtures.h"
+#include "http.h"
+#include "ids.h"
+#include "store.h"
+#include "validate.h"
+
+static int die(const char *msg)
+{
+	fprintf(stderr, "stoat-mock: %s\n", msg);
+	return 1;
+}
+
+/* Reads a whole file; NULL with errno set on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	do {
+		if (n + 65536 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			char *nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* --healthcheck: one GET to the running server; 0 when it answers 200. */
+static int healthcheck(void)
+{
+	const char *host = strcmp(config.host, "0.0.0.0") == 0 || strcmp(config.host, "::") == 0 ? "127.0.0.1"
+												     : config.host;
+	const char *paths[] = {config.no_control ? "/" : "/_mock/health"};
+	struct addrinfo hints = {0}, *res;
+	hints.ai_socktype = SOCK_STREAM;
+	char port[16];
+	snprintf(port, sizeof(port), "%u", config.port);
+	if (getaddrinfo(host, port, &hints, &res))
+		return 1;
+	int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+	struct timeval tv = {2, 0};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	int ok = fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) == 0;
+	freeaddrinfo(res);
+	if (!ok) {
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	char req[256], resp[64] = {0};
+	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", paths[0], host);
+	int rc = 1;
+	if (write(fd, req, (size_t)n) == n && read(fd, resp, sizeof(resp) - 1) > 12)
+		rc = strncmp(resp + 8, " 200", 4) == 0 ? 0 : 1;
+	close(fd);
+	return rc;
+}
+
+/* The newcomer's cheat sheet: the tokens of the loaded state. */
+static void print_tokens(void)
+{
+	struct user *users = NULL;
+	struct bot *bots = NULL;
+	size_t nu = 0, nb = 0;
+	static const char SQL_SESSIONS[] = "SELECT token FROM sessions WHERE user_id = ?1";
+	if (store_users_all(&users, &nu) == 0) {
+		for (size_t i = 0; i < nu; i++) {
+			if (!users[i].bot_owner) {
+				sqlite3_stmt *st = store_stmt(SQL_SESSIONS);
+				if (st) {
+					sqlite3_bind_text(st, 1, users[i].id, -1, SQLITE_STATIC);
+					while (sqlite3_step(st) == SQLITE_ROW)
+						printf("  user %-12s %s  x-session-token: %s\n", users[i].username, users[i].id,
+						       (const char *)sqlite3_column_text(st, 0));
+					sqlite3_reset(st);
+				}
+			}
+			user_release(&users[i]);
+		}
+	}
+	if (store_bots_all(&bots, &nb) == 0) {
+		for (size_t i = 0; i < nb; i++) {
+			printf("  bot  %s (owner %s)  x-bot-token: %s\n", bots[i].id, bots[i].owner, bots[i].token);
+			bot_release(&bots[i]);
+		}
+	}
+	free(users);
+	free(bots);
+}
+
+int main(int argc, char **argv)
+{
+	char err[12288];
+	config_defaults(&config);
+	if (config_parse(&config, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "stoat-mock: %s\n", err);
+		return 2;
+	}
+	if (config.help) {
+		fputs(config_usage(), stdout);
+		return 0;
+	}
+	if (config.version) {
+		printf("stoat-mock %s\n", STOAT_VERSION);
+		return 0;
+	}
+	if (config.healthcheck)
+		return healthcheck();
+	if (config.seeded)
+		ids_seed(config.seed);
+	if (validate_init())
+		return die("cannot compile the username patterns (PCRE2 without Unicode support?)");
+
+	size_t flen = 0;
+	char *ftext = NULL;
+	if (config.fixtures[0]) {
+		ftext = read_file(config.fixtures, &flen);
+		if (!ftext) {
+			snprintf(err, sizeof(err), "cannot read fixtures '%s': %s", config.fixtures, strerror(errno));
+			return die(err);
+		}
+	} else {
+		flen = strlen(embedded_default_fixtures);
+		ftext = malloc(flen + 1);
+		memcpy(ftext, embedded_default_fixtures, flen + 1);
+	}
+	const char *fname = config.fixtures[0] ? config.fixtures : "bundled fixtures/default.json";
+
+	bool fresh;
+	char *why;
+	if (store_open(config.db, &fresh, &why)) {
+		snprintf(err, sizeof(err), "%s", why ? why : "cannot open the database");
+		free(why);
+		free(ftext);
+		return die(err);
+	}
+	/* Fixtures are checked in every case; they are kept only in a new database. */
+	char ferr[400];
+	int frc = store_begin();
+	if (frc == 0 && !fresh)
+		frc = store_clear();
+	if (frc == 0)
+		frc = fixtures_load_text(ftext, flen, ferr, sizeof(ferr));
+	else
+		snprintf(ferr, sizeof(ferr), "%s", store_errmsg());
+	if (frc) {
+		store_rollback();
+		snprintf(err, sizeof(err), "invalid fixtures (%s): %s", fname, ferr);
+		store_close();
+		free(ftext);
+		return die(err);
+	}
+	if (fresh ? store_commit() : (store_rollback(), 0)) {
+		snprintf(err, sizeof(err), "cannot store the fixtures: %s", store_errmsg());
+		store_close();
+		free(ftext);
+		return die(err);
+	}
+	control_init(ftext, flen);
+	free(ftext);
+
+	/* signals are taken by sigwait below, in this thread only */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned port;
+	if (http_start(&port, err, sizeof(err))) {
+		store_close();
+		return die(err);
+	}
+	printf("stoat-mock %s listening on http://%s:%u (database %s, %s%s)\n", STOAT_VERSION, config.host, port,
+	       config.db, fresh ? "loaded " : "kept existing state; fixtures ", fname);
+	if (!config.quiet)
+		print_tokens();
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&set, &sig);
+	fprintf(stderr, "stoat-mock: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	http_stop();
+	control_shutdown();
+	store_close();
+	return 0;
+}

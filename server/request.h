@@ -1,0 +1,85 @@
+/* request.h: what a handler receives (struct request) and fills (struct reply).
+ * http.c builds the request from the connection; dispatch.c runs the route table;
+ * handlers never see the socket. */
+#ifndef STOAT_REQUEST_H
+#define STOAT_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "errors.h"
+#include "limits.h"
+#include "model.h"
+
+/* The result of the user guard. */
+enum principal_kind {
+	PRINCIPAL_NONE = 0, /* no token header at all */
+	PRINCIPAL_INVALID,  /* a token header that matched nothing */
+	PRINCIPAL_USER,     /* x-session-token */
+	PRINCIPAL_BOT,      /* x-bot-token */
+};
+
+struct header {
+	const char *name; /* static */
+	char *value;      /* owned */
+};
+#define REPLY_HEADERS_MAX 16
+
+struct request {
+	const char *method;
+	const char *path;     /* as received, without the query */
+	const char *query;    /* raw query string after '?', or NULL */
+	/* non-empty, percent-decoded path segments; a leading "0.8" is dropped */
+	char *seg[PATH_SEGMENTS_MAX];
+	size_t seglen[PATH_SEGMENTS_MAX];
+	int nseg;
+	bool path_bad;        /* too many segments or undecodable: matches no route */
+
+	/* headers that matter (first occurrence; NULL when absent) */
+	const char *bot_token;
+	const char *session_token;
+	const char *oauth2_token;
+	const char *accept;
+	const char *origin;
+	const char *content_type;
+	const char *ac_request_method;
+	const char *ac_request_headers;
+	const char *forwarded_for;
+	char client_ip[64];
+
+	const char *body;
+	size_t body_len;
+	bool body_over_limit; /* more than JSON_LIMIT bytes arrived (only the first kept) */
+
+	/* filled by dispatch */
+	const struct route *route;
+	const char *id;       /* the {id} capture (decoded segment) */
+	size_t id_len;
+	enum principal_kind who;
+	struct user caller;   /* valid for PRINCIPAL_USER / PRINCIPAL_BOT */
+	cJSON *json;          /* parsed body for routes that read one */
+};
+
+struct reply {
+	int status;           /* set by dispatch from the result, never by handlers */
+	cJSON *json;          /* success body (owned), serialised compactly */
+	char *body;           /* or raw bytes (owned) */
+	size_t body_len;
+	const char *content_type;
+	struct header headers[REPLY_HEADERS_MAX];
+	int nheaders;
+	struct err_detail err; /* family-A detail when the handler failed */
+	int catcher;           /* a framework answer: Rocket's default page for this code */
+	bool drop;             /* close the connection without an answer (fault) */
+	unsigned delay_ms;     /* answer this late (fault) */
+};
+
+void request_release(struct request *rq);
+void reply_init(struct reply *rp);
+void reply_release(struct reply *rp);
+/* Adds a response header (value copied). */
+void reply_header(struct reply *rp, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,63 @@
+/* routes.c: the map of the product. Each row names its handler; the handler's
+ * comment names its validation and the error rows it can return.
+ * REAL: crates/delta/src/routes/bots/mod.rs, routes/mod.rs, routes/root.rs,
+ * routes/users/mod.rs. Rocket has no 405: an unmatched method is a 404. */
+#include "routes.h"
+
+#include <string.h>
+
+static const struct route table[] = {
+	/* method   path                  handler            flags */
+	{"GET", "", root_fetch, 0, "root"},
+	{"POST", "bots/create", bots_create, ROUTE_NEED_USER | ROUTE_BODY | ROUTE_WRITES, "bots.create"},
+	{"GET", "bots/@me", bots_fetch_owned, ROUTE_NEED_USER, "bots.fetch_owned"},
+	{"GET", "bots/:id", bots_fetch, ROUTE_NEED_USER, "bots.fetch"},
+	{"PATCH", "bots/:id", bots_edit, ROUTE_NEED_USER | ROUTE_BODY | ROUTE_WRITES, "bots.edit"},
+	{"DELETE", "bots/:id", bots_delete, ROUTE_NEED_USER | ROUTE_WRITES | ROUTE_NO_CONTENT, "bots.delete"},
+	{"GET", "bots/:id/invite", bots_fetch_public, ROUTE_OPT_USER, "bots.fetch_public"},
+	{"POST", "bots/:id/invite", bots_invite,
+	 ROUTE_NEED_USER | ROUTE_BODY | ROUTE_WRITES | ROUTE_NO_CONTENT, "bots.invite"},
+	{"GET", "users/@me", users_fetch_self, ROUTE_NEED_USER, "users.fetch_self"},
+	{"GET", "users/:id", users_fetch, ROUTE_NEED_USER, "users.fetch"},
+};
+
+/* Does the pattern's segments match the request's; a ":" segment captures. */
+static bool segments_match(const char *pattern, struct request *rq)
+{
+	int i = 0;
+	const char *p = pattern;
+	const char *id = NULL;
+	size_t id_len = 0;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		if (i >= rq->nseg)
+			return false;
+		if (p[0] == ':') {
+			id = rq->seg[i];
+			id_len = rq->seglen[i];
+		} else if (rq->seglen[i] != len || memcmp(rq->seg[i], p, len) != 0) {
+			return false;
+		}
+		i++;
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	if (i != rq->nseg)
+		return false;
+	rq->id = id;
+	rq->id_len = id_len;
+	return true;
+}
+
+const struct route *route_match(struct request *rq)
+{
+	if (rq->path_bad)
+		return NULL;
+	const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].method, method) == 0 && segments_match(table[i].path, rq))
+			return &table[i];
+	return NULL;
+}

@@ -1,0 +1,525 @@
+/* store.c: SQLite open/migrate, transactions, and the user, session and bot queries.
+ * Every SQL string is a named constant with ?N placeholders; values are bound. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct embedded_sql {
+	const char *name;
+	const char *sql;
+};
+extern const struct embedded_sql embedded_schema[]; /* build/embedded.c */
+
+static sqlite3 *db;
+static int64_t seq_counter;
+
+/* Prepared once: the cache is keyed by the address of the SQL constant. */
+#define STMT_CACHE_MAX 96
+static struct {
+	const char *sql;
+	sqlite3_stmt *st;
+} cache[STMT_CACHE_MAX];
+static size_t ncache;
+
+sqlite3 *store_db(void) { return db; }
+const char *store_errmsg(void) { return db ? sqlite3_errmsg(db) : "database not open"; }
+
+sqlite3_stmt *store_stmt(const char *sql)
+{
+	for (size_t i = 0; i < ncache; i++)
+		if (cache[i].sql == sql) {
+			sqlite3_reset(cache[i].st);
+			sqlite3_clear_bindings(cache[i].st);
+			return cache[i].st;
+		}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (ncache < STMT_CACHE_MAX) {
+		cache[ncache].sql = sql;
+		cache[ncache].st = st;
+		ncache++;
+	}
+	return st;
+}
+
+int store_exec(const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int user_version(void)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int64_t max_seq(void)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT max(coalesce((SELECT max(seq) FROM users),0),"
+			       " coalesce((SELECT max(seq) FROM bots),0))",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int fail(char **why, const char *fmt, const char *a)
+{
+	if (asprintf(why, fmt, a, db ? sqlite3_errmsg(db) : "out of memory") < 0)
+		*why = NULL;
+	store_close();
+	return -1;
+}
+
+int store_open(const char *path, bool *fresh, char **why)
+{
+	*why = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK)
+		return fail(why, "cannot open database '%s': %s", path);
+	bool memory = strcmp(path, ":memory:") == 0 || path[0] == 0;
+	sqlite3_busy_timeout(db, 0); /* a database locked by another process is an error */
+	/* Reading the schema version touches the file: corrupt files fail here. */
+	int v = user_version();
+	if (v < 0)
+		return fail(why, "cannot read database '%s': %s", path);
+	if (v > SCHEMA_VERSION) {
+		char buf[160];
+		snprintf(buf, sizeof(buf), "%s' has schema version %d, newer than this stoat-mock (%d)",
+			 path, v, SCHEMA_VERSION);
+		if (asprintf(why, "database '%s", buf) < 0)
+			*why = NULL;
+		store_close();
+		return -1;
+	}
+	if (!memory) {
+		/* WAL: readers never block the writer; NORMAL: durable at checkpoints,
+		 * an acknowledged commit survives a process kill (not a power cut). */
+		if (store_exec("PRAGMA journal_mode=WAL") || store_exec("PRAGMA synchronous=NORMAL"))
+			return fail(why, "cannot configure database '%s': %s", path);
+	}
+	if (store_exec("BEGIN IMMEDIATE"))
+		return fail(why, "cannot lock database '%s': %s", path);
+	for (int i = 0; embedded_schema[i].name; i++) {
+		int file_version = atoi(embedded_schema[i].name); /* 001_init.sql -> 1 */
+		if (file_version <= v)
+			continue;
+		if (store_exec(embedded_schema[i].sql)) {
+			store_exec("ROLLBACK");
+			return fail(why, "cannot migrate database '%s': %s", path);
+		}
+	}
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", SCHEMA_VERSION);
+	if (store_exec(pragma) || store_exec("COMMIT")) {
+		store_exec("ROLLBACK");
+		return fail(why, "cannot migrate database '%s': %s", path);
+	}
+	seq_counter = max_seq();
+	sqlite3_stmt *st;
+	*fresh = true;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM bots)", -1,
+			       &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		*fresh = sqlite3_column_int64(st, 0) == 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+void store_close(void)
+{
+	for (size_t i = 0; i < ncache; i++)
+		sqlite3_finalize(cache[i].st);
+	ncache = 0;
+	if (db)
+		sqlite3_close(db);
+	db = NULL;
+}
+
+int store_begin(void) { return store_exec("BEGIN IMMEDIATE"); }
+int store_commit(void) { return store_exec("COMMIT"); }
+void store_rollback(void)
+{
+	if (db && !sqlite3_get_autocommit(db))
+		store_exec("ROLLBACK");
+}
+
+int store_clear(void)
+{
+	static const char SQL_CLEAR[] =
+		"DELETE FROM users; DELETE FROM sessions; DELETE FROM bots;"
+		"DELETE FROM discriminator_changes; DELETE FROM servers; DELETE FROM server_members;"
+		"DELETE FROM server_bans; DELETE FROM channels; DELETE FROM channel_recipients;";
+	seq_counter = 0;
+	return store_exec(SQL_CLEAR);
+}
+
+/* ---- binding helpers ---------------------------------------------------------- */
+
+static void bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static char *col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+/* Steps a write statement: 0 on SQLITE_DONE. */
+static int step_done(sqlite3_stmt *st)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- users -------------------------------------------------------------------- */
+
+#define USER_COLS                                                                                  \
+	"u.id, u.username, u.discriminator, u.display_name, u.pronouns, u.avatar, u.relations,"   \
+	" u.badges, u.status_text, u.status_presence, u.profile_content, u.profile_background,"   \
+	" u.flags, u.privileged, u.bot_owner"
+
+static void read_user(sqlite3_stmt *st, struct user *u)
+{
+	user_release(u);
+	u->id = col_str(st, 0);
+	u->username = col_str(st, 1);
+	u->discriminator = col_str(st, 2);
+	u->display_name = col_str(st, 3);
+	u->pronouns = col_str(st, 4);
+	u->avatar = col_str(st, 5);
+	u->relations = col_str(st, 6);
+	u->badges = sqlite3_column_int64(st, 7);
+	u->status_text = col_str(st, 8);
+	u->status_presence = col_str(st, 9);
+	u->profile_content = col_str(st, 10);
+	u->profile_background = col_str(st, 11);
+	u->flags = sqlite3_column_int64(st, 12);
+	u->privileged = sqlite3_column_int(st, 13) != 0;
+	u->bot_owner = col_str(st, 14);
+}
+
+/* Runs a one-row user query with one text parameter. */
+static int user_query(const char *sql, const char *arg, struct user *u)
+{
+	sqlite3_stmt *st = store_stmt(sql);
+	if (!st)
+		return -1;
+	bind_str(st, 1, arg);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW) {
+		read_user(st, u);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = -1;
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+static const char SQL_USER_GET[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1";
+static const char SQL_USER_BY_SESSION[] =
+	"SELECT " USER_COLS " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = ?1";
+static const char SQL_USER_BY_BOT_TOKEN[] =
+	"SELECT " USER_COLS " FROM bots b JOIN users u ON u.id = b.id WHERE b.token = ?1";
+
+int store_user_get(const char *id, struct user *u) { return user_query(SQL_USER_GET, id, u); }
+int store_user_by_session(const char *token, struct user *u)
+{
+	return user_query(SQL_USER_BY_SESSION, token, u);
+}
+int store_user_by_bot_token(const char *token, struct user *u)
+{
+	return user_query(SQL_USER_BY_BOT_TOKEN, token, u);
+}
+
+static void bind_user(sqlite3_stmt *st, const struct user *u)
+{
+	bind_str(st, 1, u->id);
+	bind_str(st, 2, u->username);
+	bind_str(st, 3, u->discriminator);
+	bind_str(st, 4, u->display_name);
+	bind_str(st, 5, u->pronouns);
+	bind_str(st, 6, u->avatar);
+	bind_str(st, 7, u->relations);
+	sqlite3_bind_int64(st, 8, u->badges);
+	bind_str(st, 9, u->status_text);
+	bind_str(st, 10, u->status_presence);
+	bind_str(st, 11, u->profile_content);
+	bind_str(st, 12, u->profile_background);
+	sqlite3_bind_int64(st, 13, u->flags);
+	sqlite3_bind_int(st, 14, u->privileged);
+	bind_str(st, 15, u->bot_owner);
+}
+
+static const char SQL_USER_INSERT[] =
+	"INSERT INTO users (id, username, discriminator, display_name, pronouns, avatar, relations,"
+	" badges, status_text, status_presence, profile_content, profile_background, flags, privileged,"
+	" bot_owner, seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)";
+static const char SQL_USER_UPDATE[] =
+	"UPDATE users SET username=?2, discriminator=?3, display_name=?4, pronouns=?5, avatar=?6,"
+	" relations=?7, badges=?8, status_text=?9, status_presence=?10, profile_content=?11,"
+	" profile_background=?12, flags=?13, privileged=?14, bot_owner=?15 WHERE id=?1";
+
+int store_user_insert(const struct user *u)
+{
+	sqlite3_stmt *st = store_stmt(SQL_USER_INSERT);
+	if (!st)
+		return -1;
+	bind_user(st, u);
+	sqlite3_bind_int64(st, 16, ++seq_counter);
+	return step_done(st);
+}
+
+int store_user_update(const struct user *u)
+{
+	sqlite3_stmt *st = store_stmt(SQL_USER_UPDATE);
+	if (!st)
+		return -1;
+	bind_user(st, u);
+	return step_done(st);
+}
+
+static const char SQL_DISCRIMINATORS[] =
+	"SELECT discriminator FROM users WHERE username = ?1 COLLATE NOCASE";
+
+int store_discriminators_in_use(const char *name, bool used[10000])
+{
+	memset(used, 0, 10000 * sizeof(bool));
+	sqlite3_stmt *st = store_stmt(SQL_DISCRIMINATORS);
+	if (!st)
+		return -1;
+	bind_str(st, 1, name);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
+		int v = d ? atoi(d) : -1;
+		if (v >= 0 && v < 10000)
+			used[v] = true;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_DCHANGES_SINCE[] =
+	"SELECT count(*) FROM discriminator_changes WHERE user_id = ?1 AND at_ms > ?2";
+static const char SQL_DCHANGE_ADD[] = "INSERT INTO discriminator_changes (user_id, at_ms) VALUES (?1, ?2)";
+
+int store_discriminator_changes_since(const char *user_id, int64_t since_ms)
+{
+	sqlite3_stmt *st = store_stmt(SQL_DCHANGES_SINCE);
+	if (!st)
+		return -1;
+	bind_str(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, since_ms);
+	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}
+
+int store_discriminator_change_add(const char *user_id, int64_t at_ms)
+{
+	sqlite3_stmt *st = store_stmt(SQL_DCHANGE_ADD);
+	if (!st)
+		return -1;
+	bind_str(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, at_ms);
+	return step_done(st);
+}
+
+static const char SQL_SESSION_INSERT[] =
+	"INSERT INTO sessions (token, id, user_id, name) VALUES (?1, ?2, ?3, ?4)";
+
+int store_session_insert(const char *token, const char *id, const char *user_id, const char *name)
+{
+	sqlite3_stmt *st = store_stmt(SQL_SESSION_INSERT);
+	if (!st)
+		return -1;
+	bind_str(st, 1, token);
+	bind_str(st, 2, id);
+	bind_str(st, 3, user_id);
+	bind_str(st, 4, name ? name : "");
+	return step_done(st);
+}
+
+/* ---- bots --------------------------------------------------------------------- */
+
+#define BOT_COLS                                                                                   \
+	"id, owner, token, public, analytics, discoverable, interactions_url, terms_of_service_url," \
+	" privacy_policy_url, oauth2, flags"
+
+static void read_bot(sqlite3_stmt *st, struct bot *b)
+{
+	bot_release(b);
+	b->id = col_str(st, 0);
+	b->owner = col_str(st, 1);
+	b->token = col_str(st, 2);
+	b->public_ = sqlite3_column_int(st, 3) != 0;
+	b->analytics = sqlite3_column_int(st, 4) != 0;
+	b->discoverable = sqlite3_column_int(st, 5) != 0;
+	b->interactions_url = col_str(st, 6);
+	b->terms_of_service_url = col_str(st, 7);
+	b->privacy_policy_url = col_str(st, 8);
+	b->oauth2 = col_str(st, 9);
+	b->flags = sqlite3_column_int64(st, 10);
+}
+
+static void bind_bot(sqlite3_stmt *st, const struct bot *b)
+{
+	bind_str(st, 1, b->id);
+	bind_str(st, 2, b->owner);
+	bind_str(st, 3, b->token);
+	sqlite3_bind_int(st, 4, b->public_);
+	sqlite3_bind_int(st, 5, b->analytics);
+	sqlite3_bind_int(st, 6, b->discoverable);
+	bind_str(st, 7, b->interactions_url);
+	bind_str(st, 8, b->terms_of_service_url);
+	bind_str(st, 9, b->privacy_policy_url);
+	bind_str(st, 10, b->oauth2);
+	sqlite3_bind_int64(st, 11, b->flags);
+}
+
+static const char SQL_BOT_GET[] = "SELECT " BOT_COLS " FROM bots WHERE id = ?1";
+static const char SQL_BOT_INSERT[] =
+	"INSERT INTO bots (" BOT_COLS ", seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+static const char SQL_BOT_UPDATE[] =
+	"UPDATE bots SET owner=?2, token=?3, public=?4, analytics=?5, discoverable=?6,"
+	" interactions_url=?7, terms_of_service_url=?8, privacy_policy_url=?9, oauth2=?10, flags=?11"
+	" WHERE id=?1";
+static const char SQL_BOT_DELETE[] = "DELETE FROM bots WHERE id = ?1";
+static const char SQL_BOT_COUNT_OWNED[] = "SELECT count(*) FROM bots WHERE owner = ?1";
+static const char SQL_BOTS_OWNED[] = "SELECT " BOT_COLS " FROM bots WHERE owner = ?1 ORDER BY id";
+static const char SQL_BOTS_ALL[] = "SELECT " BOT_COLS " FROM bots ORDER BY seq";
+static const char SQL_USERS_ALL[] = "SELECT " USER_COLS " FROM users u ORDER BY seq";
+
+int store_bot_get(const char *id, struct bot *b)
+{
+	sqlite3_stmt *st = store_stmt(SQL_BOT_GET);
+	if (!st)
+		return -1;
+	bind_str(st, 1, id);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW) {
+		read_bot(st, b);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = -1;
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+int store_bot_insert(const struct bot *b)
+{
+	sqlite3_stmt *st = store_stmt(SQL_BOT_INSERT);
+	if (!st)
+		return -1;
+	bind_bot(st, b);
+	sqlite3_bind_int64(st, 12, ++seq_counter);
+	return step_done(st);
+}
+
+int store_bot_update(const struct bot *b)
+{
+	sqlite3_stmt *st = store_stmt(SQL_BOT_UPDATE);
+	if (!st)
+		return -1;
+	bind_bot(st, b);
+	return step_done(st);
+}
+
+int store_bot_delete(const char *id)
+{
+	sqlite3_stmt *st = store_stmt(SQL_BOT_DELETE);
+	if (!st)
+		return -1;
+	bind_str(st, 1, id);
+	return step_done(st);
+}
+
+int store_bot_count_owned(const char *owner)
+{
+	sqlite3_stmt *st = store_stmt(SQL_BOT_COUNT_OWNED);
+	if (!st)
+		return -1;
+	bind_str(st, 1, owner);
+	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Collects every row of a query into a growing array of structs. */
+#define COLLECT(type, reader, release)                                                             \
+	do {                                                                                       \
+		size_t cap = 0;                                                                    \
+		int rc;                                                                            \
+		*out = NULL;                                                                       \
+		*n = 0;                                                                            \
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {                                    \
+			if (*n == cap) {                                                           \
+				cap = cap ? cap * 2 : 8;                                           \
+				type *grown = realloc(*out, cap * sizeof(type));                   \
+				if (!grown)                                                        \
+					abort();                                                   \
+				*out = grown;                                                      \
+			}                                                                          \
+			memset(&(*out)[*n], 0, sizeof(type));                                      \
+			reader(st, &(*out)[(*n)++]);                                               \
+		}                                                                                  \
+		sqlite3_reset(st);                                                                 \
+		if (rc != SQLITE_DONE) {                                                           \
+			for (size_t i = 0; i < *n; i++)                                            \
+				release(&(*out)[i]);                                               \
+			free(*out);                                                                \
+			*out = NULL;                                                               \
+			*n = 0;                                                                    \
+			return -1;                                                                 \
+		}                                                                                  \
+		return 0;                                                                          \
+	} while (0)
+
+int store_bots_owned(const char *owner, struct bot **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(SQL_BOTS_OWNED);
+	if (!st)
+		return -1;
+	bind_str(st, 1, owner);
+	COLLECT(struct bot, read_bot, bot_release);
+}
+
+int store_bots_all(struct bot **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(SQL_BOTS_ALL);
+	if (!st)
+		return -1;
+	COLLECT(struct bot, read_bot, bot_release);
+}
+
+int store_users_all(struct user **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(SQL_USERS_ALL);
+	if (!st)
+		return -1;
+	COLLECT(struct user, read_user, user_release);
+}

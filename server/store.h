@@ -1,0 +1,90 @@
+/* store.h: the SQLite store behind every route. Handlers call these, never sqlite3_*.
+ *
+ * One connection, opened by store_open, used by one thread at a time (the server
+ * serialises requests). Statements are prepared once and reused.
+ * Lookups return 1 found, 0 not found, -1 database error; writes return 0 or -1.
+ * A -1 leaves a message for the log in store_errmsg(). Filled structs are owned by
+ * the caller (user_release / bot_release). */
+#ifndef STOAT_STORE_H
+#define STOAT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define SCHEMA_VERSION 1
+
+/* Opens (creating if needed) and migrates the database. *fresh tells whether it
+ * holds no users and no bots (fixtures are loaded only then). On failure returns -1
+ * with a one-line reason in *why (malloc'd). */
+int store_open(const char *path, bool *fresh, char **why);
+void store_close(void);
+const char *store_errmsg(void);
+
+int store_begin(void);
+int store_commit(void);
+void store_rollback(void);
+/* Deletes every row of every table (reset, state import). */
+int store_clear(void);
+
+int store_user_get(const char *id, struct user *u);
+int store_user_by_session(const char *token, struct user *u);
+/* REAL: users/rocket.rs - the bot whose token matches, then the user of that id */
+int store_user_by_bot_token(const char *token, struct user *u);
+int store_user_insert(const struct user *u);
+int store_user_update(const struct user *u);
+/* Fills used[d] for every discriminator d in use by a user named like name
+ * (case-insensitive). */
+int store_discriminators_in_use(const char *name, bool used[10000]);
+int store_discriminator_changes_since(const char *user_id, int64_t since_ms);
+int store_discriminator_change_add(const char *user_id, int64_t at_ms);
+
+int store_session_insert(const char *token, const char *id, const char *user_id, const char *name);
+
+int store_bot_get(const char *id, struct bot *b);
+int store_bot_insert(const struct bot *b);
+int store_bot_update(const struct bot *b);
+int store_bot_delete(const char *id);
+int store_bot_count_owned(const char *owner);
+/* All bots of owner sorted by id; *out is malloc'd, release each and free. */
+int store_bots_owned(const char *owner, struct bot **out, size_t *n);
+/* Every bot in seq order (state export). */
+int store_bots_all(struct bot **out, size_t *n);
+int store_users_all(struct user **out, size_t *n);
+
+/* Runs SQL text (schema, control API); -1 on failure. */
+int store_exec(const char *sql);
+/* The raw handle for the few modules that own their own tables (servers, channels,
+ * state export). Same threading rules. */
+struct sqlite3 *store_db(void);
+/* Prepared-once statement cache for those modules: returns a reset statement. */
+struct sqlite3_stmt *store_stmt(const char *sql);
+
+
+/* ---- servers, members, channels (store_servers.c) ------------------------------ */
+
+struct server_row {
+	char *id, *owner;
+	long long default_permissions;
+};
+struct channel_row {
+	char *id, *channel_type, *server_id, *owner;
+	bool has_permissions;
+	long long permissions;
+};
+void server_row_release(struct server_row *s);
+void channel_row_release(struct channel_row *c);
+
+int store_server_get(const char *id, struct server_row *s);
+/* 1 member (with *permissions granted by the fixture), 0 not a member, -1 error */
+int store_member_get(const char *server_id, const char *user_id, long long *permissions);
+int store_server_banned(const char *server_id, const char *user_id);
+int store_member_add(const char *server_id, const char *user_id);
+int store_channel_get(const char *id, struct channel_row *c);
+int store_recipient_is(const char *channel_id, const char *user_id);
+int store_recipient_count(const char *channel_id);
+int store_recipient_add(const char *channel_id, const char *user_id);
+
+#endif

@@ -1,0 +1,29 @@
+/* strbuf.h: a growable byte buffer with an optional cap.
+ * Invariant: buf is always NUL-terminated (also when len == 0) once initialised.
+ * strbuf_init sets up without allocating; strbuf_release frees the contents;
+ * strbuf_detach hands the bytes to the caller ("you now own the storage"). */
+#ifndef STOAT_STRBUF_H
+#define STOAT_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;
+	size_t len, alloc;
+	size_t max;    /* 0 = unbounded; appending past it sets overflow */
+	bool overflow; /* a write was refused because of max */
+};
+
+#define STRBUF_INIT {NULL, 0, 0, 0, false}
+
+void strbuf_init(struct strbuf *sb, size_t max);
+void strbuf_release(struct strbuf *sb);
+char *strbuf_detach(struct strbuf *sb, size_t *len);
+/* Returns 0, or -1 (nothing appended) when max would be exceeded. */
+int strbuf_add(struct strbuf *sb, const void *data, size_t n);
+int strbuf_adds(struct strbuf *sb, const char *s);
+int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *strbuf_str(const struct strbuf *sb);
+
+#endif

@@ -1,0 +1,215 @@
+/* validate.c: request value checks (see validate.h).
+ * PCRE2 does the Unicode classes (\p{L}, \p{Nd}) so no code point tables live here.
+ * REAL: crates/core/models/src/v0/users.rs RE_USERNAME; bots.rs DataEditBot. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "validate.h"
+
+#include <pcre2.h>
+#include <pthread.h>
+#include <string.h>
+#include <strings.h>
+
+#include "limits.h"
+
+static pcre2_code *re_username, *re_blocked, *re_nonprint;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int init_status;
+
+static pcre2_code *compile(const char *pat, uint32_t extra)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | extra, &code, &off, NULL);
+	if (re)
+		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* optional speed-up; falls back */
+	return re;
+}
+
+static void init_once(void)
+{
+	/* REAL: RE_USERNAME ^(\p{L}|[\d_.-])+$ - Rust's $ matches only at the end: \z */
+	re_username = compile("^(?:\\p{L}|[\\d_.-])+\\z", 0);
+	/* REAL: users/model.rs BLOCKED_USERNAME_PATTERNS, case-insensitive */
+	re_blocked = compile("`{3}|(discord|rvlt|guilded|stt)\\.gg|(revolt|stoat)\\.chat|https?://",
+			     PCRE2_CASELESS);
+	/* what Rust's str Debug escapes as \u{..}: controls, format, separators,
+	 * unassigned/private/surrogates and grapheme extenders (approximated by \p{M}) */
+	re_nonprint = compile("^[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Zl}\\p{Zp}\\p{Mn}\\p{Me}]", 0);
+	init_status = re_username && re_blocked && re_nonprint ? 0 : -1;
+}
+
+int validate_init(void)
+{
+	pthread_once(&once, init_once);
+	return init_status;
+}
+
+static bool match(pcre2_code *re, const char *s, size_t n)
+{
+	validate_init();
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+bool utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str, *e = s + n;
+	while (s < e) {
+		unsigned c = *s;
+		size_t len;
+		unsigned cp;
+		if (c < 0x80) {
+			s++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if ((size_t)(e - s) < len)
+			return false;
+		for (size_t i = 1; i < len; i++) {
+			if ((s[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3F);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		s += len;
+	}
+	return true;
+}
+
+size_t utf8_count(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+bool validate_username_pattern(const char *s)
+{
+	return match(re_username, s, strlen(s));
+}
+
+bool validate_username_blocked(const char *cured)
+{
+	static const char *const names[] = {"admin", "revolt", "stoat"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(cured, names[i]) == 0) /* DIFF: ASCII case folding only */
+			return true;
+	return match(re_blocked, cured, strlen(cured));
+}
+
+void validate_debug_str(struct strbuf *out, const char *s)
+{
+	strbuf_adds(out, "\"");
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+		switch (c) {
+		case '\t': strbuf_adds(out, "\\t"); break;
+		case '\r': strbuf_adds(out, "\\r"); break;
+		case '\n': strbuf_adds(out, "\\n"); break;
+		case '\\': strbuf_adds(out, "\\\\"); break;
+		case '"': strbuf_adds(out, "\\\""); break;
+		default:
+			if (match(re_nonprint, s, len)) {
+				unsigned cp = len == 1 ? c : c & (0xFF >> (len + 1));
+				for (size_t i = 1; i < len; i++)
+					cp = (cp << 6) | ((unsigned char)s[i] & 0x3F);
+				strbuf_addf(out, "\\u{%x}", cp);
+			} else {
+				strbuf_add(out, s, len);
+			}
+		}
+		s += len;
+	}
+	strbuf_adds(out, "\"");
+}
+
+/* Starts a field's line: "\n" between lines, then "<path>: ". */
+static void begin_line(struct strbuf *out, const char *field, bool *started)
+{
+	if (*started) {
+		strbuf_adds(out, ", ");
+		return;
+	}
+	if (out->len)
+		strbuf_adds(out, "\n");
+	strbuf_addf(out, "%s: ", field);
+	*started = true;
+}
+
+static void length_error(struct strbuf *out, size_t min, size_t max)
+{
+	strbuf_addf(out, "Validation error: length [{\"min\": Number(%zu), \"max\": Number(%zu), \"value\": ",
+		    min, max);
+}
+
+bool validate_name_field(const char *field, const char *name, struct strbuf *out)
+{
+	bool started = false;
+	size_t n = utf8_count(name);
+	if (n < NAME_LEN_MIN || n > NAME_LEN_MAX) {
+		begin_line(out, field, &started);
+		length_error(out, NAME_LEN_MIN, NAME_LEN_MAX);
+		strbuf_adds(out, "String(");
+		validate_debug_str(out, name);
+		strbuf_adds(out, ")}]");
+	}
+	if (!validate_username_pattern(name)) {
+		begin_line(out, field, &started);
+		strbuf_adds(out, "Validation error: regex [{\"value\": String(");
+		validate_debug_str(out, name);
+		strbuf_adds(out, ")}]");
+	}
+	return !started;
+}
+
+bool validate_len_field(const char *field, const char *s, size_t min, size_t max, struct strbuf *out)
+{
+	size_t n = utf8_count(s);
+	if (n >= min && n <= max)
+		return true;
+	bool started = false;
+	begin_line(out, field, &started);
+	length_error(out, min, max);
+	strbuf_adds(out, "String(");
+	validate_debug_str(out, s);
+	strbuf_adds(out, ")}]");
+	return false;
+}
+
+bool validate_list_field(const char *field, const char *const *items, size_t n, size_t min,
+			 size_t max, struct strbuf *out)
+{
+	if (n >= min && n <= max)
+		return true;
+	bool started = false;
+	begin_line(out, field, &started);
+	length_error(out, min, max);
+	strbuf_adds(out, "Array [");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_adds(out, ", ");
+		strbuf_adds(out, "String(");
+		validate_debug_str(out, items[i]);
+		strbuf_adds(out, ")");
+	}
+	strbuf_adds(out, "]}]");
+	return false;
+}

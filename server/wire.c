@@ -1,0 +1,342 @@
+/* wire.c: JSON shapes of the emulated API (see wire.h).
+ * REAL: crates/core/database/src/util/bridge/v0.rs (conversions and omission
+ * rules), crates/core/models/src/v0/{bots,users}.rs (key order = struct order). */
+#include "wire.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+
+static void add_str_if(cJSON *o, const char *key, const char *s)
+{
+	if (s && *s)
+		cJSON_AddStringToObject(o, key, s);
+}
+
+/* A stored JSON text as a tree (NULL when unset or unparsable). */
+static cJSON *parse_stored(const char *text)
+{
+	return text ? cJSON_Parse(text) : NULL;
+}
+
+void wire_bot_into(cJSON *o, const struct bot *b)
+{
+	cJSON_AddStringToObject(o, "_id", b->id);
+	cJSON_AddStringToObject(o, "owner", b->owner);
+	cJSON_AddStringToObject(o, "token", b->token);
+	cJSON_AddBoolToObject(o, "public", b->public_); /* always, false included */
+	if (b->analytics)
+		cJSON_AddTrueToObject(o, "analytics");
+	if (b->discoverable)
+		cJSON_AddTrueToObject(o, "discoverable");
+	add_str_if(o, "interactions_url", b->interactions_url);
+	add_str_if(o, "terms_of_service_url", b->terms_of_service_url);
+	add_str_if(o, "privacy_policy_url", b->privacy_policy_url);
+	/* REAL: feat/oauth2 bridge/v0.rs - oauth2 between privacy_policy_url and flags */
+	cJSON *oauth2 = parse_stored(b->oauth2);
+	if (oauth2)
+		cJSON_AddItemToObject(o, "oauth2", oauth2);
+	if (b->flags)
+		cJSON_AddNumberToObject(o, "flags", (double)b->flags);
+}
+
+cJSON *wire_bot(const struct bot *b)
+{
+	cJSON *o = cJSON_CreateObject();
+	wire_bot_into(o, b);
+	return o;
+}
+
+/* REAL: bridge/v0.rs - an Invisible presence is hidden, and status is omitted when
+ * nothing is left of it. */
+static void add_status(cJSON *o, const struct user *u)
+{
+	bool invisible = u->status_presence && strcmp(u->status_presence, "Invisible") == 0;
+	bool text = u->status_text != NULL;
+	bool presence = u->status_presence && !invisible;
+	if (!text && !presence)
+		return;
+	cJSON *s = cJSON_AddObjectToObject(o, "status");
+	if (text)
+		cJSON_AddStringToObject(s, "text", u->status_text);
+	if (presence)
+		cJSON_AddStringToObject(s, "presence", u->status_presence);
+}
+
+cJSON *wire_user(const struct user *u, enum user_view view, const char *relationship)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "_id", u->id);
+	cJSON_AddStringToObject(o, "username", u->username);
+	cJSON_AddStringToObject(o, "discriminator", u->discriminator);
+	if (u->display_name)
+		cJSON_AddStringToObject(o, "display_name", u->display_name);
+	if (u->pronouns)
+		cJSON_AddStringToObject(o, "pronouns", u->pronouns);
+	cJSON *avatar = parse_stored(u->avatar);
+	if (avatar)
+		cJSON_AddItemToObject(o, "avatar", avatar);
+	if (view == VIEW_SELF) {
+		cJSON *rel = parse_stored(u->relations);
+		if (cJSON_GetArraySize(rel) > 0)
+			cJSON_AddItemToObject(o, "relations", rel);
+		else
+			cJSON_Delete(rel);
+	}
+	if (u->badges)
+		cJSON_AddNumberToObject(o, "badges", (double)u->badges);
+	add_status(o, u);
+	if (u->flags)
+		cJSON_AddNumberToObject(o, "flags", (double)u->flags);
+	if (u->privileged)
+		cJSON_AddTrueToObject(o, "privileged");
+	if (u->bot_owner) {
+		cJSON *bot = cJSON_AddObjectToObject(o, "bot");
+		cJSON_AddStringToObject(bot, "owner", u->bot_owner);
+	}
+	const char *rel = view == VIEW_SELF ? "User" : view == VIEW_NONE ? "None" : relationship;
+	cJSON_AddStringToObject(o, "relationship", rel ? rel : "None");
+	/* DIFF: no presence service; every user is offline (docs/fidelity.md#online) */
+	cJSON_AddFalseToObject(o, "online");
+	return o;
+}
+
+cJSON *wire_bot_with_user(const struct bot *b, const struct user *u)
+{
+	cJSON *o = wire_bot(b);
+	cJSON_AddItemToObject(o, "user", wire_user(u, VIEW_SELF, NULL));
+	return o;
+}
+
+cJSON *wire_public_bot(const struct bot *b, const struct user *u)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "_id", b->id);
+	cJSON_AddStringToObject(o, "username", u->username);
+	cJSON *avatar = parse_stored(u->avatar);
+	const cJSON *file_id = cJSON_GetObjectItemCaseSensitive(avatar, "_id");
+	if (cJSON_IsString(file_id))
+		cJSON_AddStringToObject(o, "avatar", file_id->valuestring);
+	cJSON_Delete(avatar);
+	add_str_if(o, "description", u->profile_content);
+	return o;
+}
+
+/* ---- strict syntax ------------------------------------------------------------ */
+
+struct scan {
+	const unsigned char *p, *end;
+	int depth;
+};
+
+static void ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int hex4(struct scan *s, unsigned *out)
+{
+	if (s->end - s->p < 4)
+		return -1;
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned char c = s->p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	s->p += 4;
+	*out = v;
+	return 0;
+}
+
+static int string(struct scan *s)
+{
+	s->p++; /* opening quote */
+	while (s->p < s->end) {
+		unsigned char c = *s->p++;
+		if (c == '"')
+			return 0;
+		if (c < 0x20)
+			return -1;
+		if (c != '\\')
+			continue;
+		if (s->p >= s->end)
+			return -1;
+		c = *s->p++;
+		if (strchr("\"\\/bfnrt", c) && c)
+			continue;
+		if (c != 'u')
+			return -1;
+		unsigned u;
+		if (hex4(s, &u))
+			return -1;
+		if (u >= 0xDC00 && u <= 0xDFFF)
+			return -1; /* lone low surrogate */
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			unsigned lo;
+			if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
+				return -1;
+			s->p += 2;
+			if (hex4(s, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+				return -1;
+		}
+	}
+	return -1;
+}
+
+static int number(struct scan *s)
+{
+	const unsigned char *start = s->p;
+	if (*s->p == '-')
+		s->p++;
+	if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
+		return -1;
+	if (*s->p == '0')
+		s->p++;
+	else
+		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			s->p++;
+	bool real = false;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		real = true;
+		if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
+			return -1;
+		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			s->p++;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		real = true;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (s->p >= s->end || !(*s->p >= '0' && *s->p <= '9'))
+			return -1;
+		while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+			s->p++;
+	}
+	if (real) {
+		/* serde_json: a float that overflows f64 is "number out of range" */
+		char buf[512];
+		size_t n = (size_t)(s->p - start);
+		if (n < sizeof(buf)) {
+			memcpy(buf, start, n);
+			buf[n] = 0;
+			double d = strtod(buf, NULL);
+			if (isinf(d))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int value(struct scan *s);
+
+static int container(struct scan *s, unsigned char close, bool object)
+{
+	if (++s->depth > JSON_DEPTH_MAX)
+		return -1;
+	s->p++;
+	ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	for (;;) {
+		ws(s);
+		if (object) {
+			if (s->p >= s->end || *s->p != '"' || string(s))
+				return -1;
+			ws(s);
+			if (s->p >= s->end || *s->p++ != ':')
+				return -1;
+		}
+		if (value(s))
+			return -1;
+		ws(s);
+		if (s->p >= s->end)
+			return -1;
+		unsigned char c = *s->p++;
+		if (c == close)
+			break;
+		if (c != ',')
+			return -1;
+	}
+	s->depth--;
+	return 0;
+}
+
+static int literal(struct scan *s, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
+		return -1;
+	s->p += n;
+	return 0;
+}
+
+static int value(struct scan *s)
+{
+	ws(s);
+	if (s->p >= s->end)
+		return -1;
+	switch (*s->p) {
+	case '{': return container(s, '}', true);
+	case '[': return container(s, ']', false);
+	case '"': return string(s);
+	case 't': return literal(s, "true");
+	case 'f': return literal(s, "false");
+	case 'n': return literal(s, "null");
+	default: return number(s);
+	}
+}
+
+enum decode wire_json_syntax(const char *text, size_t n)
+{
+	struct scan s = {(const unsigned char *)text, (const unsigned char *)text + n, 0};
+	if (value(&s))
+		return DECODE_400;
+	ws(&s);
+	return s.p == s.end ? DECODE_OK : DECODE_400;
+}
+
+enum decode wire_struct(const cJSON *v, const char *const *fields, size_t nfields, size_t nrequired,
+			const cJSON **vals)
+{
+	for (size_t i = 0; i < nfields; i++)
+		vals[i] = NULL;
+	if (cJSON_IsArray(v)) {
+		size_t n = (size_t)cJSON_GetArraySize(v);
+		if (n > nfields)
+			return DECODE_400; /* serde_json: trailing characters */
+		if (n < nrequired)
+			return DECODE_422;
+		size_t i = 0;
+		for (const cJSON *it = v->child; it; it = it->next)
+			vals[i++] = it;
+		return DECODE_OK;
+	}
+	if (!cJSON_IsObject(v))
+		return DECODE_422;
+	for (const cJSON *it = v->child; it; it = it->next) {
+		for (size_t i = 0; i < nfields; i++) {
+			if (strcmp(it->string, fields[i]) != 0)
+				continue;
+			if (vals[i])
+				return DECODE_422; /* duplicate field */
+			vals[i] = it;
+		}
+	}
+	return DECODE_OK;
+}

@@ -1,0 +1,54 @@
+/* wire.h: stored objects -> the JSON shapes clients parse, with the real omission
+ * rules and key order; and request-body decoding with serde's rules.
+ * Every returned cJSON tree is owned by the caller. */
+#ifndef STOAT_WIRE_H
+#define STOAT_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "model.h"
+
+/* How a User is rendered (auth-and-users.md §2.2). */
+enum user_view {
+	VIEW_SELF, /* into_self: relationship "User", own relations shown */
+	VIEW_NONE, /* no perspective: relationship "None", relations omitted */
+	VIEW_OTHER /* seen by another user: relationship given, relations omitted */
+};
+
+/* REAL: crates/core/models/src/v0/bots.rs Bot, bridge/v0.rs */
+cJSON *wire_bot(const struct bot *b);
+/* Adds the Bot keys to obj (BotWithUserResponse flattens them). */
+void wire_bot_into(cJSON *obj, const struct bot *b);
+/* relationship is used for VIEW_OTHER only. */
+cJSON *wire_user(const struct user *u, enum user_view view, const char *relationship);
+/* BotWithUserResponse: the bot keys, then "user" as self. */
+cJSON *wire_bot_with_user(const struct bot *b, const struct user *u);
+/* PublicBot: _id, username, avatar (file id), description. */
+cJSON *wire_public_bot(const struct bot *b, const struct user *u);
+
+/* ---- request bodies -------------------------------------------------------- */
+
+/* How a body or a value failed to decode: Rocket answers 400 for serde_json's
+ * syntax/EOF/IO categories and 422 for its data category. */
+enum decode {
+	DECODE_OK = 0,
+	DECODE_400 = 400,
+	DECODE_422 = 422,
+};
+
+/* Strict JSON syntax as serde_json: RFC 8259, no BOM, depth <= 128, finite
+ * numbers, paired surrogates, no raw control characters, only trailing
+ * whitespace. Returns DECODE_OK or DECODE_400. */
+enum decode wire_json_syntax(const char *s, size_t n);
+
+/* Reads a serde struct from an object or (by position) an array: vals[i] gets the
+ * value of fields[i] (possibly a JSON null), or NULL when absent. A known field given twice is
+ * 422; unknown keys are ignored; an array longer than nfields is 400, shorter than
+ * nrequired is 422; any other JSON type is 422. */
+enum decode wire_struct(const cJSON *v, const char *const *fields, size_t nfields, size_t nrequired,
+			const cJSON **vals);
+
+#endif
