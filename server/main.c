@@ -209,6 +209,7 @@ int main(int argc, char **argv)
 		store_close();
 		return die(err);
 	}
+	config.port = port; /* --port 0: GET / advertises the port actually bound */
 	printf("stoat-mock %s listening on http://%s:%u (database %s, %s%s)\n", STOAT_VERSION, config.host, port,
 	       config.db, fresh ? "loaded " : "kept existing state; fixtures ", fname);
 	if (!config.quiet)
