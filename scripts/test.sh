@@ -21,7 +21,7 @@ step "dependencies"
 bash scripts/deps.sh test
 
 step "release build"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOAT_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 step "unit and HTTP suites (release)"
 (cd build && ctest --output-on-failure -j"$jobs")
