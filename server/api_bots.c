@@ -242,16 +242,6 @@ static enum decode opt_string(const cJSON *v, const char **out)
 	return DECODE_OK;
 }
 
-/* REAL: feat/oauth2 models/v0/oauth2.rs OAuth2Scope serde names */
-static bool known_scope(const char *s)
-{
-	static const char *const scopes[] = {"read:identify", "read:servers", "write:files", "events", "full"};
-	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
-		if (strcmp(s, scopes[i]) == 0)
-			return true;
-	return false;
-}
-
 /* allowed_scopes: {scope: {allow, deny}} -> a clean object, last duplicate wins. */
 static enum decode decode_scopes(const cJSON *v, cJSON **out)
 {
@@ -264,7 +254,7 @@ static enum decode decode_scopes(const cJSON *v, cJSON **out)
 	cJSON *o = cJSON_CreateObject();
 	for (const cJSON *it = v->child; it; it = it->next) {
 		const cJSON *r[2];
-		enum decode d = known_scope(it->string) ? wire_struct(it, fields, 2, 2, r) : DECODE_422;
+		enum decode d = validate_oauth2_scope(it->string) ? wire_struct(it, fields, 2, 2, r) : DECODE_422;
 		if (d == DECODE_OK && (!cJSON_IsString(r[0]) || !cJSON_IsString(r[1])))
 			d = DECODE_422;
 		if (d) {

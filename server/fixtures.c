@@ -257,15 +257,6 @@ static int load_users(struct loader *l, const cJSON *users)
 
 /* ---- bots ---------------------------------------------------------------------- */
 
-static bool known_scope(const char *s)
-{
-	static const char *const scopes[] = {"read:identify", "read:servers", "write:files", "events", "full"};
-	for (size_t i = 0; i < 5; i++)
-		if (strcmp(s, scopes[i]) == 0)
-			return true;
-	return false;
-}
-
 /* oauth2 settings: {public, secret (null when public), redirects, allowed_scopes};
  * stored normalised with all four keys in the wire order. */
 static int load_oauth2(struct loader *l, const cJSON *o, const char *path, char **out)
@@ -299,7 +290,7 @@ static int load_oauth2(struct loader *l, const cJSON *o, const char *path, char 
 		return bad(l, "%s.allowed_scopes: expected an object", p);
 	cJSON_ArrayForEach(it, scopes)
 	{
-		if (!known_scope(it->string))
+		if (!validate_oauth2_scope(it->string))
 			return bad(l, "%s.allowed_scopes: '%s' is not a scope (read:identify, read:servers, "
 				   "write:files, events, full)", p, it->string);
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "allow");

@@ -114,6 +114,15 @@ bool validate_username_blocked(const char *cured)
 	return match(re_blocked, cured, strlen(cured));
 }
 
+bool validate_oauth2_scope(const char *s)
+{
+	static const char *const scopes[] = {"read:identify", "read:servers", "write:files", "events", "full"};
+	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
+		if (strcmp(s, scopes[i]) == 0)
+			return true;
+	return false;
+}
+
 void validate_debug_str(struct strbuf *out, const char *s)
 {
 	strbuf_adds(out, "\"");

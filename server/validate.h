@@ -36,6 +36,10 @@ bool validate_list_field(const char *field, const char *const *items, size_t n, 
  * revolt or stoat (any case), or a blocked pattern anywhere. */
 bool validate_username_blocked(const char *cured);
 
+/* REAL: feat/oauth2 models/v0/oauth2.rs OAuth2Scope serde names: read:identify,
+ * read:servers, write:files, events, full. */
+bool validate_oauth2_scope(const char *s);
+
 /* Rust's Debug rendering of a string (quotes included), appended to out. */
 void validate_debug_str(struct strbuf *out, const char *s);
 
