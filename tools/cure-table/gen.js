@@ -4,7 +4,11 @@
  * Regenerate from the repository root (the build never runs this; the output is
  * committed):
  *
- *     npm ci --prefix tools/cure-table && node tools/cure-table/gen.js
+ *     npm install --prefix tools/cure-table && node tools/cure-table/gen.js
+ *
+ * (npm install, not npm ci: decancer 3.3.3 names optional binaries for platforms
+ * that were never published, so the lock file cannot list them and npm ci calls
+ * it out of sync. npm install follows the lock file and leaves it unchanged.)
  *
  * REAL: crates/core/database/src/models/users/model.rs sanitise_username (main):
  * decancer::cure(name, Options::default().retain_capitalization()), decancer 3.3.3.
@@ -58,11 +62,11 @@ function load_decancer() {
 		decancer = require(path.join(HERE, 'node_modules', 'decancer'));
 		version = require(path.join(HERE, 'node_modules', 'decancer', 'package.json')).version;
 	} catch (e) {
-		console.error('gen.js: decancer is not installed; run: npm ci --prefix tools/cure-table');
+		console.error('gen.js: decancer is not installed; run: npm install --prefix tools/cure-table');
 		process.exit(1);
 	}
 	if (version !== '3.3.3') {
-		console.error(`gen.js: decancer ${version} installed, 3.3.3 expected (npm ci --prefix tools/cure-table)`);
+		console.error(`gen.js: decancer ${version} installed, 3.3.3 expected (npm install --prefix tools/cure-table)`);
 		process.exit(1);
 	}
 	return (s) => decancer(s, { retainCapitalization: true }).toString();
@@ -71,7 +75,7 @@ function load_decancer() {
 async function ucd_code_points(prop) {
 	const file = path.join(UCD, prop, 'code-points.mjs');
 	if (!fs.existsSync(file)) {
-		console.error(`gen.js: ${file} missing; run: npm ci --prefix tools/cure-table`);
+		console.error(`gen.js: ${file} missing; run: npm install --prefix tools/cure-table`);
 		process.exit(1);
 	}
 	return (await import(file)).default;
@@ -233,6 +237,8 @@ async function main() {
  * (${map_runs.length} runs, ${seq_count} counting up); ${bidi_items.length} are not bidi class L (${bidi_runs.length} runs). */
 #include "cure_table.h"
 
+/* clang-format off */
+
 /* replacements, NUL-terminated, addressed by offset; offset 0 is "" */
 const char cure_text[] =
 ${pool.slice(0, -1).split('\0').map((s) => `\t"${c_string(s)}\\0"`).join('\n')};
@@ -255,7 +261,7 @@ ${rows(bidi_runs.map(key), 6)}
 };
 
 const uint8_t cure_bidi_class[${bidi_runs.length}] = {
-${rows(bidi_runs.map((r) => 'CURE_BIDI_' + r.item.cls), 8)}
+${rows(bidi_runs.map((r) => 'CURE_BIDI_' + r.item.cls), 6)}
 };
 
 const size_t cure_bidi_len = ${bidi_runs.length};
