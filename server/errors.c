@@ -45,6 +45,7 @@ void err_release(struct err_detail *d)
 	free(d->text);
 	free(d->operation);
 	free(d->collection);
+	free(d->location_owned);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -119,5 +120,10 @@ int err_from_json(const cJSON *obj, struct err_detail *d, const char **why)
 		d->collection = strdup(str_field(obj, "collection", "bots"));
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, f & F_MAX ? "max" : "retry_after");
 	d->num = cJSON_IsNumber(n) ? (long long)n->valuedouble : 0;
+	const char *loc = str_field(obj, "location", NULL);
+	if (loc) {
+		d->location_owned = strdup(loc);
+		d->location = d->location_owned;
+	}
 	return 0;
 }

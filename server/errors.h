@@ -35,6 +35,7 @@ enum err {
 struct err_detail {
 	enum err code;
 	const char *location; /* static string: where the real server raises it */
+	char *location_owned; /* or a copy given by the control API (location points here) */
 	char *text;           /* error / with / feature / permission / scope, by type */
 	char *operation;      /* DatabaseError */
 	char *collection;     /* DatabaseError */
@@ -56,8 +57,9 @@ void err_release(struct err_detail *d);
  * gets its fixed body. */
 char *err_body(const struct err_detail *d);
 
-/* Builds a detail from a JSON object {"type": ..., fields...} (control API faults):
- * returns 0, or -1 with a message in *why (static). Missing fields get defaults. */
+/* Builds a detail from a JSON object {"type": ..., fields..., "location"?} (control
+ * API faults): returns 0, or -1 with a message in *why (static). Missing fields get
+ * defaults; a "location" string is copied (location_owned). */
 int err_from_json(const cJSON *obj, struct err_detail *d, const char **why);
 
 #endif

@@ -15,6 +15,7 @@ extern const struct embedded_sql embedded_schema[]; /* build/embedded.c */
 
 static sqlite3 *db;
 static int64_t seq_counter;
+static bool cleared; /* store_clear ran in the open transaction (seq_counter was reset) */
 
 /* Prepared once: the cache is keyed by the address of the SQL constant. */
 #define STMT_CACHE_MAX 96
@@ -149,12 +150,22 @@ void store_close(void)
 	db = NULL;
 }
 
-int store_begin(void) { return store_exec("BEGIN IMMEDIATE"); }
+int store_begin(void)
+{
+	cleared = false;
+	return store_exec("BEGIN IMMEDIATE");
+}
 int store_commit(void) { return store_exec("COMMIT"); }
 void store_rollback(void)
 {
-	if (db && !sqlite3_get_autocommit(db))
+	if (db && !sqlite3_get_autocommit(db)) {
 		store_exec("ROLLBACK");
+		/* a rolled-back store_clear (PUT /_mock/state with a bad document) must not
+		 * leave the counter behind the rows that came back */
+		if (cleared)
+			seq_counter = max_seq();
+	}
+	cleared = false;
 }
 
 int store_clear(void)
@@ -164,6 +175,7 @@ int store_clear(void)
 		"DELETE FROM discriminator_changes; DELETE FROM servers; DELETE FROM server_members;"
 		"DELETE FROM server_bans; DELETE FROM channels; DELETE FROM channel_recipients;";
 	seq_counter = 0;
+	cleared = true;
 	return store_exec(SQL_CLEAR);
 }
 
