@@ -1,39 +1,426 @@
-/* control.c: the /_mock control API (see control.h). */
+/* control.c: the /_mock control API (see control.h): health, reset, the whole state
+ * in and out, fresh accounts, fault rules (faults.c) and the request journal
+ * (journal.c), plus the hooks the dispatcher calls on every request.
+ *
+ * Control handlers follow the API's conventions: they return catalogue errors in
+ * the API's wire format. Bad control input is FailedValidation with an `error`
+ * text naming the field ("username: ...", "$.bots[1].owner: ..."), an unknown id is
+ * NotFound. Their `location` names the control route ("stoat-mock/_mock/...");
+ * nothing in the real server raises these. Control requests parse their own
+ * bodies (no ROUTE_BODY), so a malformed body is a FailedValidation too, never
+ * one of Rocket's catcher pages.
+ *
+ * Control requests are not journaled and never faulted. */
 #include "control.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static char *fixtures_text;
-static size_t fixtures_len;
+#include "config.h"
+#include "faults.h"
+#include "fixtures.h"
+#include "ids.h"
+#include "journal.h"
+#include "locations.h"
+#include "names.h"
+#include "routes.h"
+#include "store.h"
+#include "validate.h"
+#include "wire.h"
+
+#define LOC_RESET "stoat-mock/_mock/reset"
+#define LOC_STATE "stoat-mock/_mock/state"
+#define LOC_USERS "stoat-mock/_mock/users"
+#define LOC_FAULTS "stoat-mock/_mock/faults"
+#define LOC_REQUESTS "stoat-mock/_mock/requests"
+
+static cJSON *fixtures;          /* the start-up document, parsed once (reset) */
+static struct timespec started;  /* for uptime_ms */
+
+/* The request in flight (dispatch runs one request at a time): when its dispatch
+ * began (control_begin) and which fault it met (control_fault), read back by
+ * control_journal, which ends it. */
+static struct timespec request_start;
+static bool request_started;
+static char request_fault[FAULT_ID_MAX];
+
+static long long us_since(const struct timespec *a)
+{
+	struct timespec b;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (long long)(b.tv_sec - a->tv_sec) * 1000000 + (b.tv_nsec - a->tv_nsec) / 1000;
+}
 
 int control_init(const char *fixture_text, size_t len)
 {
-	free(fixtures_text);
-	fixtures_text = malloc(len + 1);
-	if (!fixtures_text)
-		return -1;
-	memcpy(fixtures_text, fixture_text, len);
-	fixtures_text[len] = 0;
-	fixtures_len = len;
-	return 0;
+	cJSON_Delete(fixtures);
+	fixtures = cJSON_ParseWithLength(fixture_text, len);
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	return fixtures ? 0 : -1;
 }
 
 void control_shutdown(void)
 {
-	free(fixtures_text);
-	fixtures_text = NULL;
+	cJSON_Delete(fixtures);
+	fixtures = NULL;
+	control_clear();
+}
+
+/* ---- the dispatcher's hooks ---------------------------------------------------------- */
+
+void control_begin(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &request_start);
+	request_started = true;
+	request_fault[0] = 0;
 }
 
 bool control_fault(struct request *rq, struct reply *rp)
 {
-	(void)rq;
-	(void)rp;
-	return false;
+	if (!request_started)
+		control_begin(); /* a caller of dispatch() that skipped it */
+	request_fault[0] = 0;
+	if (config.no_control)
+		return false;
+	return faults_apply(rq, rp, request_fault);
+}
+
+static bool is_control_request(const struct request *rq)
+{
+	if (rq->route)
+		return (rq->route->flags & ROUTE_CONTROL) != 0;
+	char *p = faults_norm_path(rq->path);
+	bool control = strcmp(p, "/_mock") == 0 || strncmp(p, "/_mock/", 7) == 0;
+	free(p);
+	return control;
 }
 
 void control_journal(const struct request *rq, const struct reply *rp)
 {
+	long long us = request_started ? us_since(&request_start) : 0;
+	char fault[FAULT_ID_MAX];
+	memcpy(fault, request_fault, sizeof(fault));
+	request_started = false;
+	request_fault[0] = 0;
+	if (config.no_control || is_control_request(rq))
+		return;
+	journal_record(rq, rp, us, fault);
+}
+
+void control_clear(void)
+{
+	faults_clear();
+	journal_clear();
+}
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static enum err invalid(struct reply *rp, const char *loc, const char *text)
+{
+	return err_set(&rp->err, ERR_FailedValidation, loc, text);
+}
+
+static enum err db_error(struct reply *rp, const char *op, const char *coll, const char *loc)
+{
+	err_set(&rp->err, ERR_DatabaseError, loc, NULL);
+	rp->err.operation = strdup(op);
+	rp->err.collection = strdup(coll);
+	return ERR_DatabaseError;
+}
+
+/* The request body as a JSON object (*out, caller frees). */
+static enum err read_object(const struct request *rq, struct reply *rp, const char *loc, cJSON **out)
+{
+	char text[160];
+	*out = NULL;
+	if (rq->body_over_limit) {
+		snprintf(text, sizeof(text), "body: larger than the %d-byte limit", JSON_LIMIT);
+		return invalid(rp, loc, text);
+	}
+	if (!utf8_valid(rq->body, rq->body_len))
+		return invalid(rp, loc, "body: not valid UTF-8");
+	const char *end = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(rq->body, rq->body_len, &end, 0);
+	if (!doc) {
+		snprintf(text, sizeof(text), "body: not valid JSON (near byte %ld)",
+			 end ? (long)(end - rq->body) : 0L);
+		return invalid(rp, loc, rq->body_len ? text : "body: expected a JSON object, got nothing");
+	}
+	if (!cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		return invalid(rp, loc, "body: expected a JSON object");
+	}
+	*out = doc;
+	return ERR_OK;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* A query value, percent-decoded ('+' is a space); caller frees. */
+static char *query_value(const char *v, size_t n)
+{
+	char *s = malloc(n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+		if (v[i] == '%' && i + 2 < n && (hi = hexval(v[i + 1])) >= 0 && (lo = hexval(v[i + 2])) >= 0 &&
+		    (hi || lo)) {
+			s[k++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			s[k++] = v[i] == '+' ? ' ' : v[i];
+		}
+	}
+	s[k] = 0;
+	return s;
+}
+
+/* ---- GET /_mock/health ------------------------------------------------------------------
+ * 200: {"status": "ok", "version": STOAT_VERSION, "uptime_ms": N} */
+enum err control_health(struct request *rq, struct reply *rp)
+{
+	(void)rq;
+	rp->json = cJSON_CreateObject();
+	cJSON_AddStringToObject(rp->json, "status", "ok");
+	cJSON_AddStringToObject(rp->json, "version", STOAT_VERSION);
+	cJSON_AddNumberToObject(rp->json, "uptime_ms", (double)(us_since(&started) / 1000));
+	return ERR_OK;
+}
+
+/* ---- POST /_mock/reset ------------------------------------------------------------------
+ * 204. The store goes back to the start-up fixtures (not to a state sent with PUT
+ * /_mock/state), faults and the journal are emptied, and a seeded generator starts
+ * again from its seed, so what follows a reset answers exactly as what followed
+ * start-up. One transaction (ROUTE_WRITES): DELETE of every table, then the loader
+ * over the document parsed at start-up; measured against restoring a SQLite backup
+ * of the loaded store and faster at this size (docs/testing.md#reset).
+ * errors: DatabaseError {operation: "reset"} (the store refused; nothing changed) */
+enum err control_reset(struct request *rq, struct reply *rp)
+{
+	(void)rq;
+	char why[512];
+	if (config.seeded)
+		ids_seed(config.seed); /* main.c seeds just before loading the fixtures too */
+	if (!fixtures || store_clear() || fixtures_load(fixtures, why, sizeof(why)))
+		return db_error(rp, "reset", "fixtures", LOC_RESET);
+	control_clear();
+	return ERR_OK;
+}
+
+/* ---- GET /_mock/state -------------------------------------------------------------------
+ * 200: the whole store as a fixture document (fixtures_export): PUT it back and the
+ * next GET answers the same bytes. */
+enum err control_state_get(struct request *rq, struct reply *rp)
+{
+	(void)rq;
+	rp->json = fixtures_export();
+	return rp->json ? ERR_OK : db_error(rp, "find", "state", LOC_STATE);
+}
+
+/* ---- PUT /_mock/state -------------------------------------------------------------------
+ * body: a fixture document   204
+ * Replaces the whole store in one transaction (ROUTE_WRITES). Faults, the journal
+ * and what reset returns to are unchanged.
+ * errors: FailedValidation with the loader's "$.path: problem" text (the store is
+ * left as it was) */
+enum err control_state_put(struct request *rq, struct reply *rp)
+{
+	cJSON *doc = NULL;
+	char why[1024];
+	enum err e = read_object(rq, rp, LOC_STATE, &doc);
+	if (e)
+		goto out;
+	if (store_clear()) {
+		e = db_error(rp, "delete_many", "state", LOC_STATE);
+		goto out;
+	}
+	if (fixtures_load(doc, why, sizeof(why))) {
+		e = invalid(rp, LOC_STATE, why);
+		goto out;
+	}
+	e = ERR_OK;
+out:
+	cJSON_Delete(doc);
+	return e;
+}
+
+/* ---- POST /_mock/users ------------------------------------------------------------------
+ * body: {"username": string}   200: {"user": User as self, "token": session token}
+ * A human account with one session, as account creation + login + onboarding make it:
+ * a new ULID, then the session's ULID and 64-character token, then the username cured
+ * and given a free discriminator like User::create.
+ * REAL: routes/onboard/complete.rs DataOnboard (length 2..=32, RE_USERNAME),
+ * accounts/model.rs create_session, users/model.rs User::create.
+ * errors: FailedValidation (bad body; the username fails the onboarding rules, is a
+ * blocked name or nothing is left of it after the cure), UsernameTaken (every
+ * discriminator of that name is in use) */
+enum err control_users_create(struct request *rq, struct reply *rp)
+{
+	cJSON *body = NULL;
+	struct strbuf text = STRBUF_INIT;
+	struct user u = {0};
+	char *cured = NULL;
+	char id[ULID_LEN + 1], sid[ULID_LEN + 1], token[TOKEN_LEN + 1], disc[5];
+	enum err e = read_object(rq, rp, LOC_USERS, &body);
+	if (e)
+		goto out;
+	const cJSON *name = NULL;
+	for (const cJSON *it = body->child; it; it = it->next) {
+		if (strcmp(it->string, "username") != 0) {
+			strbuf_addf(&text, "%s: unknown field (expected username)", it->string);
+			e = invalid(rp, LOC_USERS, strbuf_str(&text));
+			goto out;
+		}
+		name = it;
+	}
+	if (!cJSON_IsString(name)) {
+		e = invalid(rp, LOC_USERS, "username: required string is missing");
+		goto out;
+	}
+	if (!validate_name_field("username", name->valuestring, &text)) {
+		e = invalid(rp, LOC_USERS, strbuf_str(&text));
+		goto out;
+	}
+	ids_new_ulid(id);
+	ids_new_ulid(sid);
+	ids_new_token(token);
+	e = names_for_new_user(name->valuestring, &cured, disc, &rp->err);
+	if (e == ERR_InvalidUsername) {
+		bool blocked = rp->err.location && strcmp(rp->err.location, LOC_USERNAME_BLOCKED) == 0;
+		strbuf_addf(&text, "username: '%s' %s", name->valuestring,
+			    blocked ? "is a blocked name (the real server answers InvalidUsername)"
+				    : "has nothing left after the real server's cure (it answers InvalidUsername)");
+		e = invalid(rp, LOC_USERS, strbuf_str(&text));
+	}
+	if (e)
+		goto out;
+	u.id = strdup(id);
+	u.username = cured;
+	cured = NULL;
+	u.discriminator = strdup(disc);
+	if (store_user_insert(&u)) {
+		e = db_error(rp, "insert_one", "users", LOC_USERS);
+		goto out;
+	}
+	if (store_session_insert(token, sid, u.id, "stoat-mock")) {
+		e = db_error(rp, "insert_one", "sessions", LOC_USERS);
+		goto out;
+	}
+	rp->json = cJSON_CreateObject();
+	cJSON_AddItemToObject(rp->json, "user", wire_user(&u, VIEW_SELF, NULL));
+	cJSON_AddStringToObject(rp->json, "token", token);
+out:
+	free(cured);
+	user_release(&u);
+	strbuf_release(&text);
+	cJSON_Delete(body);
+	return e;
+}
+
+/* ---- /_mock/faults ----------------------------------------------------------------------- */
+
+/* POST /_mock/faults  body: fault (faults.h, docs/testing.md)  200: {"id": "fault-N"}
+ * errors: FailedValidation naming the field at fault */
+enum err control_faults_add(struct request *rq, struct reply *rp)
+{
+	cJSON *body = NULL;
+	struct strbuf why = STRBUF_INIT;
+	char id[FAULT_ID_MAX];
+	enum err e = read_object(rq, rp, LOC_FAULTS, &body);
+	if (e)
+		goto out;
+	if (faults_add(body, id, &why)) {
+		e = invalid(rp, LOC_FAULTS, strbuf_str(&why));
+		goto out;
+	}
+	rp->json = cJSON_CreateObject();
+	cJSON_AddStringToObject(rp->json, "id", id);
+out:
+	strbuf_release(&why);
+	cJSON_Delete(body);
+	return e;
+}
+
+/* GET /_mock/faults  200: {"faults": [...]} in the order they are tried */
+enum err control_faults_list(struct request *rq, struct reply *rp)
+{
+	(void)rq;
+	rp->json = faults_list();
+	return ERR_OK;
+}
+
+/* DELETE /_mock/faults  204: every fault removed */
+enum err control_faults_clear(struct request *rq, struct reply *rp)
+{
 	(void)rq;
 	(void)rp;
+	faults_clear();
+	return ERR_OK;
+}
+
+/* DELETE /_mock/faults/{id}  204   errors: NotFound (no fault has this id, or it
+ * was used up) */
+enum err control_faults_remove(struct request *rq, struct reply *rp)
+{
+	if (strlen(rq->id) != rq->id_len || !faults_remove(rq->id))
+		return err_set(&rp->err, ERR_NotFound, LOC_FAULTS, NULL);
+	return ERR_OK;
+}
+
+/* ---- /_mock/requests ---------------------------------------------------------------------- */
+
+/* GET /_mock/requests[?method=M][&path=PATTERN]  200: {"requests": [...]} oldest first
+ * errors: FailedValidation (another query parameter) */
+enum err control_requests_list(struct request *rq, struct reply *rp)
+{
+	char *method = NULL, *path = NULL;
+	enum err e = ERR_OK;
+	const char *q = rq->query ? rq->query : "";
+	while (*q) {
+		size_t n = strcspn(q, "&");
+		const char *eq = memchr(q, '=', n);
+		size_t klen = eq ? (size_t)(eq - q) : n;
+		char **slot = klen == 6 && memcmp(q, "method", 6) == 0 ? &method
+			      : klen == 4 && memcmp(q, "path", 4) == 0 ? &path
+								       : NULL;
+		if (!slot && n) {
+			struct strbuf text = STRBUF_INIT;
+			strbuf_adds(&text, "query: unknown parameter '");
+			strbuf_add(&text, q, klen);
+			strbuf_adds(&text, "' (expected method, path)");
+			e = invalid(rp, LOC_REQUESTS, strbuf_str(&text));
+			strbuf_release(&text);
+			goto out;
+		}
+		if (slot) {
+			free(*slot);
+			*slot = eq ? query_value(eq + 1, n - klen - 1) : strdup("");
+			if (!**slot) {
+				free(*slot);
+				*slot = NULL; /* ?method= means any */
+			}
+		}
+		q += n;
+		if (*q == '&')
+			q++;
+	}
+	rp->json = journal_list(method, path);
+out:
+	free(method);
+	free(path);
+	return e;
+}
+
+/* DELETE /_mock/requests  204: the journal emptied */
+enum err control_requests_clear(struct request *rq, struct reply *rp)
+{
+	(void)rq;
+	(void)rp;
+	journal_clear();
+	return ERR_OK;
 }

@@ -1,7 +1,10 @@
 /* control.h: the /_mock control API for test suites (health, reset, state, users,
- * faults, request journal) and the two hooks the dispatcher calls on every request.
- * Off entirely with --no-control (routes flagged ROUTE_CONTROL vanish; faults and
- * the journal stay empty). */
+ * faults, request journal) and the three hooks the dispatcher calls on every request.
+ * The handlers are rows of the route table (routes.c, flag ROUTE_CONTROL) and are
+ * declared in routes.h with the others; faults.h and journal.h hold the two stores
+ * they manage. docs/testing.md is the user's guide.
+ * Off entirely with --no-control (routes flagged ROUTE_CONTROL vanish; faults never
+ * apply and the journal stays empty). */
 #ifndef STOAT_CONTROL_H
 #define STOAT_CONTROL_H
 
@@ -9,14 +12,24 @@
 
 #include "request.h"
 
-/* Remembers the loaded fixture document for /_mock/reset (takes a copy). */
+/* Keeps the start-up fixture document (parsed) for /_mock/reset and starts the
+ * uptime clock. Returns -1 when the text is not JSON (reset then fails). */
 int control_init(const char *fixture_text, size_t len);
+/* Frees the document, the faults and the journal. */
 void control_shutdown(void);
+/* Empties the faults and the journal (what reset does besides the store); for
+ * in-process drivers such as the fuzzers, which reset the store themselves. */
+void control_clear(void);
 
-/* A registered fault that matches this request fills rp (error, delay or drop) and
- * returns true: the route does not run, nothing is written. */
+/* Called by dispatch first of all: starts the request's journal clock. */
+void control_begin(void);
+/* Called by dispatch before routing (after the rate limiter and CORS).
+ * A registered fault that matches this request fills rp (error or drop) and returns
+ * true: the route does not run, nothing is written. A delay alone sets rp->delay_ms
+ * and returns false: the route runs, http.c sends the answer late. */
 bool control_fault(struct request *rq, struct reply *rp);
-/* Records the finished request in the journal (never a token). */
+/* Called by dispatch after rendering: records the request in the journal (never a
+ * token; never a /_mock request). */
 void control_journal(const struct request *rq, const struct reply *rp);
 
 #endif

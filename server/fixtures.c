@@ -643,3 +643,298 @@ int fixtures_load_text(const char *text, size_t len, char *err, size_t errlen)
 	cJSON_Delete(doc);
 	return rc;
 }
+
+/* ---- export: the exact inverse of the loader ------------------------------------------
+ * Sections in the loader's order; rows in their creation order (seq, or rowid for the
+ * tables without one), so load(export) then export gives the same bytes. Every stored
+ * column is written, with the loader's omission rules (unset strings, zero numbers and
+ * false flags are left out; "public" of a bot is always written, as on the wire).
+ * Not exported: discriminator_changes (the 24-hour rename limit's events), which the
+ * fixture format has no place for. */
+
+static const char SQL_EXPORT_SESSIONS[] = "SELECT token, id, name FROM sessions WHERE user_id = ?1 ORDER BY rowid";
+static const char SQL_EXPORT_HAS_SESSIONS[] = "SELECT count(*) FROM sessions WHERE user_id = ?1";
+static const char SQL_EXPORT_SERVERS[] = "SELECT id, doc FROM servers ORDER BY seq";
+static const char SQL_EXPORT_MEMBERS[] =
+	"SELECT user_id, permissions FROM server_members WHERE server_id = ?1 ORDER BY seq";
+static const char SQL_EXPORT_BANS[] = "SELECT user_id FROM server_bans WHERE server_id = ?1 ORDER BY rowid";
+static const char SQL_EXPORT_CHANNELS[] = "SELECT id, doc FROM channels ORDER BY seq";
+static const char SQL_EXPORT_RECIPIENTS[] =
+	"SELECT user_id FROM channel_recipients WHERE channel_id = ?1 ORDER BY seq";
+
+/* Adds a stored JSON text (File object, relations) as a tree. */
+static void add_stored(cJSON *o, const char *key, const char *text)
+{
+	cJSON *v = text ? cJSON_Parse(text) : NULL;
+	if (v)
+		cJSON_AddItemToObject(o, key, v);
+}
+
+static void add_opt_str(cJSON *o, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddStringToObject(o, key, s);
+}
+
+/* The user fields both a users entry and a bot entry carry, after _id. */
+static void export_user_fields(cJSON *o, const struct user *u, bool with_flags)
+{
+	cJSON_AddStringToObject(o, "username", u->username);
+	cJSON_AddStringToObject(o, "discriminator", u->discriminator);
+	add_opt_str(o, "display_name", u->display_name);
+	add_opt_str(o, "pronouns", u->pronouns);
+	add_stored(o, "avatar", u->avatar);
+	add_stored(o, "relations", u->relations);
+	if (u->badges)
+		cJSON_AddNumberToObject(o, "badges", (double)u->badges);
+	if (u->status_text || u->status_presence) {
+		cJSON *s = cJSON_AddObjectToObject(o, "status");
+		add_opt_str(s, "text", u->status_text);
+		add_opt_str(s, "presence", u->status_presence);
+	}
+	if (with_flags && u->flags)
+		cJSON_AddNumberToObject(o, "flags", (double)u->flags);
+	if (u->privileged)
+		cJSON_AddTrueToObject(o, "privileged");
+}
+
+static long long count_sessions(const char *user_id)
+{
+	sqlite3_stmt *st = store_stmt(SQL_EXPORT_HAS_SESSIONS);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}
+
+static int export_user(cJSON *users, const struct user *u)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToArray(users, o);
+	cJSON_AddStringToObject(o, "_id", u->id);
+	export_user_fields(o, u, true);
+	if (u->bot_owner) {
+		cJSON *b = cJSON_AddObjectToObject(o, "bot");
+		cJSON_AddStringToObject(b, "owner", u->bot_owner);
+	}
+	if (u->profile_content || u->profile_background) {
+		cJSON *p = cJSON_AddObjectToObject(o, "profile");
+		add_opt_str(p, "content", u->profile_content);
+		add_stored(p, "background", u->profile_background);
+	}
+	sqlite3_stmt *st = store_stmt(SQL_EXPORT_SESSIONS);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
+	cJSON *sessions = NULL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!sessions)
+			sessions = cJSON_AddArrayToObject(o, "sessions");
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "token", (const char *)sqlite3_column_text(st, 0));
+		cJSON_AddStringToObject(s, "_id", (const char *)sqlite3_column_text(st, 1));
+		cJSON_AddStringToObject(s, "name", (const char *)sqlite3_column_text(st, 2));
+		cJSON_AddItemToArray(sessions, s);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A bot entry; with u (its user, representable in the entry) the user's fields too. */
+static void export_bot(cJSON *bots, const struct bot *b, const struct user *u)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToArray(bots, o);
+	cJSON_AddStringToObject(o, "_id", b->id);
+	cJSON_AddStringToObject(o, "owner", b->owner);
+	cJSON_AddStringToObject(o, "token", b->token);
+	cJSON_AddBoolToObject(o, "public", b->public_);
+	if (b->analytics)
+		cJSON_AddTrueToObject(o, "analytics");
+	if (b->discoverable)
+		cJSON_AddTrueToObject(o, "discoverable");
+	add_opt_str(o, "interactions_url", b->interactions_url);
+	add_opt_str(o, "terms_of_service_url", b->terms_of_service_url);
+	add_opt_str(o, "privacy_policy_url", b->privacy_policy_url);
+	add_stored(o, "oauth2", b->oauth2);
+	/* one "flags" key sets both the bot's and its user's (the loader's rule) */
+	if (b->flags)
+		cJSON_AddNumberToObject(o, "flags", (double)b->flags);
+	if (!u)
+		return;
+	export_user_fields(o, u, false);
+	/* a PublicBot's description is its user's profile content */
+	add_opt_str(o, "description", u->profile_content);
+	if (u->profile_background) {
+		cJSON *p = cJSON_AddObjectToObject(o, "profile");
+		add_stored(p, "background", u->profile_background);
+	}
+}
+
+/* Can the bot entry carry its user? Not when the user has sessions or flags other
+ * than the bot's: then the user goes to "users" (with "bot": {"owner"}) and the
+ * loader takes it from there. */
+static int bot_user_inline(const struct bot *b, const struct user *u)
+{
+	if (!u->bot_owner || strcmp(u->bot_owner, b->owner) != 0 || u->flags != b->flags)
+		return 0;
+	long long n = count_sessions(u->id);
+	return n < 0 ? -1 : n == 0;
+}
+
+/* Sets key of o to v: in place when o has it (same position), else at the end. */
+static void set_member(cJSON *o, const char *key, cJSON *v)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, key))
+		cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+	else
+		cJSON_AddItemToObject(o, key, v);
+}
+
+/* The rows of a one-text-column list query for id, as an array of strings. */
+static cJSON *id_list(const char *sql, const char *id, int *rc)
+{
+	cJSON *arr = cJSON_CreateArray();
+	sqlite3_stmt *st = store_stmt(sql);
+	*rc = -1;
+	if (!st)
+		return arr;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_reset(st);
+	*rc = r == SQLITE_DONE ? 0 : -1;
+	return arr;
+}
+
+/* Servers and channels are kept as their fixture object (doc); what the API can
+ * change (members, bans, recipients) comes from the tables. */
+static int export_docs(cJSON *out, bool servers)
+{
+	sqlite3_stmt *st = store_stmt(servers ? SQL_EXPORT_SERVERS : SQL_EXPORT_CHANNELS);
+	if (!st)
+		return -1;
+	/* collect first: the list queries below reuse the statement cache */
+	cJSON *docs = cJSON_CreateArray();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+		cJSON_AddItemToArray(pair, cJSON_CreateString((const char *)sqlite3_column_text(st, 1)));
+		cJSON_AddItemToArray(docs, pair);
+	}
+	sqlite3_reset(st);
+	int rc = r == SQLITE_DONE ? 0 : -1;
+	const cJSON *pair;
+	cJSON_ArrayForEach(pair, docs)
+	{
+		if (rc)
+			break;
+		const char *id = cJSON_GetArrayItem(pair, 0)->valuestring;
+		cJSON *o = cJSON_Parse(cJSON_GetArrayItem(pair, 1)->valuestring);
+		if (!o) {
+			rc = -1;
+			break;
+		}
+		cJSON_AddItemToArray(out, o);
+		if (!servers) {
+			cJSON *rec = id_list(SQL_EXPORT_RECIPIENTS, id, &rc);
+			if (cJSON_GetArraySize(rec) || cJSON_GetObjectItemCaseSensitive(o, "recipients"))
+				set_member(o, "recipients", rec);
+			else
+				cJSON_Delete(rec);
+			continue;
+		}
+		cJSON *members = cJSON_CreateArray();
+		sqlite3_stmt *m = store_stmt(SQL_EXPORT_MEMBERS);
+		if (!m) {
+			cJSON_Delete(members);
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_text(m, 1, id, -1, SQLITE_STATIC);
+		while ((r = sqlite3_step(m)) == SQLITE_ROW) {
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "user", (const char *)sqlite3_column_text(m, 0));
+			if (sqlite3_column_int64(m, 1))
+				cJSON_AddNumberToObject(e, "permissions", (double)sqlite3_column_int64(m, 1));
+			cJSON_AddItemToArray(members, e);
+		}
+		sqlite3_reset(m);
+		if (r != SQLITE_DONE)
+			rc = -1;
+		if (cJSON_GetArraySize(members) || cJSON_GetObjectItemCaseSensitive(o, "members"))
+			set_member(o, "members", members);
+		else
+			cJSON_Delete(members);
+		int brc;
+		cJSON *bans = id_list(SQL_EXPORT_BANS, id, &brc);
+		rc |= brc;
+		if (cJSON_GetArraySize(bans) || cJSON_GetObjectItemCaseSensitive(o, "bans"))
+			set_member(o, "bans", bans);
+		else
+			cJSON_Delete(bans);
+	}
+	cJSON_Delete(docs);
+	return rc;
+}
+
+cJSON *fixtures_export(void)
+{
+	struct user *users = NULL;
+	struct bot *bots = NULL;
+	size_t nu = 0, nb = 0;
+	bool *inline_user = NULL; /* per user: carried by its bot's entry */
+	const struct user **user_of = NULL; /* per bot: its user when inline */
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *ju = cJSON_AddArrayToObject(doc, "users");
+	cJSON *jb = cJSON_AddArrayToObject(doc, "bots");
+	cJSON *js = cJSON_AddArrayToObject(doc, "servers");
+	cJSON *jc = cJSON_AddArrayToObject(doc, "channels");
+	int rc = -1;
+
+	if (store_users_all(&users, &nu) || store_bots_all(&bots, &nb))
+		goto out;
+	inline_user = calloc(nu + 1, sizeof(*inline_user));
+	user_of = calloc(nb + 1, sizeof(*user_of));
+	if (!inline_user || !user_of)
+		goto out;
+	for (size_t b = 0; b < nb; b++) {
+		for (size_t i = 0; i < nu; i++) {
+			if (strcmp(users[i].id, bots[b].id) != 0)
+				continue;
+			int in = bot_user_inline(&bots[b], &users[i]);
+			if (in < 0)
+				goto out;
+			inline_user[i] = in;
+			user_of[b] = in ? &users[i] : NULL;
+			break;
+		}
+	}
+	for (size_t i = 0; i < nu; i++)
+		if (!inline_user[i] && export_user(ju, &users[i]))
+			goto out;
+	for (size_t b = 0; b < nb; b++)
+		export_bot(jb, &bots[b], user_of[b]);
+	if (export_docs(js, true) || export_docs(jc, false))
+		goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; i < nu; i++)
+		user_release(&users[i]);
+	for (size_t b = 0; b < nb; b++)
+		bot_release(&bots[b]);
+	free(users);
+	free(bots);
+	free(inline_user);
+	free(user_of);
+	if (rc) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}

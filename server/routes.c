@@ -6,6 +6,9 @@
 
 #include <string.h>
 
+#include "ratelimit.h"
+#include "rocket.h"
+
 static const struct route table[] = {
 	/* method   path                  handler            flags */
 	{"GET", "", root_fetch, 0, "root"},
@@ -19,6 +22,21 @@ static const struct route table[] = {
 	 ROUTE_NEED_USER | ROUTE_BODY | ROUTE_WRITES | ROUTE_NO_CONTENT, "bots.invite"},
 	{"GET", "users/@me", users_fetch_self, ROUTE_NEED_USER, "users.fetch_self"},
 	{"GET", "users/:id", users_fetch, ROUTE_NEED_USER, "users.fetch"},
+	/* framework routes of the real server (ratelimit.c, rocket.c) */
+	{"GET", "ratelimit", ratelimit_info, 0, "ratelimit"},
+	{"GET", "cors/:id", rocket_cors_status, 0, "cors.status"},
+	/* the control API (control.c, docs/testing.md); bodies are read by the handlers */
+	{"GET", "_mock/health", control_health, ROUTE_CONTROL, "mock.health"},
+	{"POST", "_mock/reset", control_reset, ROUTE_CONTROL | ROUTE_WRITES | ROUTE_NO_CONTENT, "mock.reset"},
+	{"GET", "_mock/state", control_state_get, ROUTE_CONTROL, "mock.state"},
+	{"PUT", "_mock/state", control_state_put, ROUTE_CONTROL | ROUTE_WRITES | ROUTE_NO_CONTENT, "mock.state_put"},
+	{"POST", "_mock/users", control_users_create, ROUTE_CONTROL | ROUTE_WRITES, "mock.users"},
+	{"GET", "_mock/faults", control_faults_list, ROUTE_CONTROL, "mock.faults"},
+	{"POST", "_mock/faults", control_faults_add, ROUTE_CONTROL, "mock.faults_add"},
+	{"DELETE", "_mock/faults", control_faults_clear, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.faults_clear"},
+	{"DELETE", "_mock/faults/:id", control_faults_remove, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.faults_remove"},
+	{"GET", "_mock/requests", control_requests_list, ROUTE_CONTROL, "mock.requests"},
+	{"DELETE", "_mock/requests", control_requests_clear, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.requests_clear"},
 };
 
 /* Does the pattern's segments match the request's; a ":" segment captures. */

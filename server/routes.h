@@ -40,5 +40,17 @@ enum err bots_invite(struct request *rq, struct reply *rp);
 enum err root_fetch(struct request *rq, struct reply *rp);
 enum err users_fetch_self(struct request *rq, struct reply *rp);
 enum err users_fetch(struct request *rq, struct reply *rp);
+/* /_mock control API (control.c) */
+enum err control_health(struct request *rq, struct reply *rp);
+enum err control_reset(struct request *rq, struct reply *rp);
+enum err control_state_get(struct request *rq, struct reply *rp);
+enum err control_state_put(struct request *rq, struct reply *rp);
+enum err control_users_create(struct request *rq, struct reply *rp);
+enum err control_faults_add(struct request *rq, struct reply *rp);
+enum err control_faults_list(struct request *rq, struct reply *rp);
+enum err control_faults_clear(struct request *rq, struct reply *rp);
+enum err control_faults_remove(struct request *rq, struct reply *rp);
+enum err control_requests_list(struct request *rq, struct reply *rp);
+enum err control_requests_clear(struct request *rq, struct reply *rp);
 
 #endif

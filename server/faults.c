@@ -1,0 +1,424 @@
+/* faults.c: the fault rules of the control API (see faults.h).
+ * A fault document is checked field by field with the strictness of a test tool:
+ * an unknown field or a wrong type is refused with its name, so a typo never
+ * registers a rule that silently matches nothing. */
+#include "faults.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct fault {
+	char id[FAULT_ID_MAX];
+	char *method;       /* upper case; NULL = any */
+	char *path_given;   /* as registered (listing) */
+	char *path;         /* normalised pattern */
+	char *token;        /* NULL = any */
+	long long times;    /* as registered; 0 = until removed */
+	long long remaining;
+	long long hits;
+	cJSON *error;       /* the error object as registered, or NULL */
+	unsigned delay_ms;
+	bool drop;
+	struct fault *next;
+};
+
+static struct fault *head;
+static unsigned long next_id = 1; /* never reused in a process, not even after reset */
+
+static void fault_free(struct fault *f)
+{
+	if (!f)
+		return;
+	free(f->method);
+	free(f->path_given);
+	free(f->path);
+	free(f->token);
+	cJSON_Delete(f->error);
+	free(f);
+}
+
+/* ---- paths ---------------------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *faults_norm_path(const char *raw)
+{
+	struct strbuf out = STRBUF_INIT, seg = STRBUF_INIT;
+	const char *p = raw ? raw : "";
+	bool first = true;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, "/");
+		strbuf_release(&seg);
+		strbuf_add(&seg, "", 0);
+		for (size_t i = 0; i < len; i++) {
+			int hi, lo;
+			/* like the router (dispatch_split_path); %00 stays as written */
+			if (p[i] == '%' && i + 2 < len && (hi = hexval(p[i + 1])) >= 0 &&
+			    (lo = hexval(p[i + 2])) >= 0 && (hi || lo)) {
+				char c = (char)(hi * 16 + lo);
+				strbuf_add(&seg, &c, 1);
+				i += 2;
+			} else {
+				strbuf_add(&seg, &p[i], 1);
+			}
+		}
+		p += len;
+		/* README decision 4: /0.8/... is served like /... */
+		if (first && seg.len == 3 && memcmp(seg.buf, "0.8", 3) == 0) {
+			first = false;
+			continue;
+		}
+		first = false;
+		strbuf_adds(&out, "/");
+		strbuf_add(&out, seg.buf, seg.len);
+	}
+	strbuf_release(&seg);
+	if (!out.len)
+		strbuf_adds(&out, "/");
+	return strbuf_detach(&out, NULL);
+}
+
+bool faults_glob(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+	while (*s) {
+		if (*p == '*') {
+			star = p++;
+			resume = s;
+		} else if (*p == *s) {
+			p++;
+			s++;
+		} else if (star) {
+			p = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == 0;
+}
+
+/* ---- checking a fault document ---------------------------------------------------- */
+
+static const char *const methods[] = {"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "TRACE", "CONNECT", "PATCH"};
+
+/* The extra fields of an error type, by name (errors.h enum err_field). */
+static const struct {
+	const char *name;
+	unsigned flag;
+	bool number;
+} error_fields[] = {
+	{"max", F_MAX, true},           {"retry_after", F_RETRY_AFTER, true},
+	{"permission", F_PERMISSION, false}, {"operation", F_OPERATION, false},
+	{"collection", F_COLLECTION, false}, {"error", F_ERROR, false},
+	{"with", F_WITH, false},         {"feature", F_FEATURE, false},
+	{"scope", F_SCOPE, false},
+};
+#define N_ERROR_FIELDS (sizeof(error_fields) / sizeof(error_fields[0]))
+
+static bool is_count(const cJSON *v)
+{
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 1e15 &&
+	       v->valuedouble == (double)(long long)v->valuedouble;
+}
+
+/* Appends the "field: problem" line to why; returns -1 for `return refuse(...)`. */
+static int refuse(struct strbuf *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(struct strbuf *why, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	strbuf_adds(why, line);
+	return -1;
+}
+
+static int check_error(const cJSON *e, struct strbuf *why)
+{
+	if (!cJSON_IsObject(e))
+		return refuse(why, "error: expected an object {\"type\": ..., fields...}");
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(e, "type");
+	if (!cJSON_IsString(type))
+		return refuse(why, "error.type: required string is missing");
+	enum err code = err_from_name(type->valuestring);
+	if (code == ERR__COUNT)
+		return refuse(why, "error.type: '%s' is not an error type of the real server (errors.def)",
+			      type->valuestring);
+	unsigned fields = err_fields(code);
+	for (const cJSON *it = e->child; it; it = it->next) {
+		if (strcmp(it->string, "type") == 0)
+			continue;
+		if (strcmp(it->string, "location") == 0) {
+			if (!cJSON_IsString(it))
+				return refuse(why, "error.location: expected a string");
+			continue;
+		}
+		size_t k = 0;
+		while (k < N_ERROR_FIELDS && !((error_fields[k].flag & fields) &&
+					       strcmp(error_fields[k].name, it->string) == 0))
+			k++;
+		if (k == N_ERROR_FIELDS) {
+			strbuf_addf(why, "error.%s: %s has no such field (its fields:", it->string, type->valuestring);
+			for (size_t i = 0; i < N_ERROR_FIELDS; i++)
+				if (error_fields[i].flag & fields)
+					strbuf_addf(why, " %s,", error_fields[i].name);
+			strbuf_adds(why, " location)");
+			return -1;
+		}
+		if (error_fields[k].number ? !is_count(it) : !cJSON_IsString(it))
+			return refuse(why, "error.%s: expected %s", it->string,
+				      error_fields[k].number ? "a non-negative integer" : "a string");
+	}
+	return 0;
+}
+
+/* Optional string member: absent and null both mean "not given". */
+static int opt_string(const cJSON *spec, const char *key, const char **out, struct strbuf *why)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v) || !*v->valuestring)
+		return refuse(why, "%s: expected a non-empty string", key);
+	*out = v->valuestring;
+	return 0;
+}
+
+int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why)
+{
+	static const char *const keys[] = {"method", "path", "token", "times", "error", "delay_ms", "drop"};
+	struct fault *f = NULL;
+	const char *method, *path, *token;
+	int rc = -1;
+
+	if (!cJSON_IsObject(spec)) {
+		strbuf_adds(why, "body: expected a JSON object");
+		goto out;
+	}
+	for (const cJSON *it = spec->child; it; it = it->next) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			known |= strcmp(it->string, keys[i]) == 0;
+		if (!known) {
+			strbuf_addf(why, "%s: unknown field (expected method, path, token, times, error, delay_ms, drop)",
+				    it->string);
+			goto out;
+		}
+	}
+	if (opt_string(spec, "method", &method, why) || opt_string(spec, "path", &path, why) ||
+	    opt_string(spec, "token", &token, why))
+		goto out;
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		strbuf_adds(why, "out of memory");
+		goto out;
+	}
+	if (method && strcmp(method, "*") != 0) {
+		f->method = strdup(method);
+		for (char *c = f->method; *c; c++)
+			*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+		bool ok = false;
+		for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+			ok |= strcmp(f->method, methods[i]) == 0;
+		if (!ok) {
+			strbuf_addf(why, "method: '%s' is not GET, PUT, POST, DELETE, OPTIONS, HEAD, TRACE, CONNECT or "
+				    "PATCH", method);
+			goto out;
+		}
+	}
+	f->path_given = strdup(path ? path : "*");
+	f->path = path ? faults_norm_path(path) : strdup("*");
+	f->token = token ? strdup(token) : NULL;
+
+	const cJSON *times = cJSON_GetObjectItemCaseSensitive(spec, "times");
+	if (!times)
+		f->times = 1;
+	else if (cJSON_IsNull(times))
+		f->times = 0;
+	else if (is_count(times))
+		f->times = (long long)times->valuedouble;
+	else {
+		strbuf_adds(why, "times: expected a non-negative integer (0 or null: until removed)");
+		goto out;
+	}
+	f->remaining = f->times;
+
+	const cJSON *delay = cJSON_GetObjectItemCaseSensitive(spec, "delay_ms");
+	if (delay && !cJSON_IsNull(delay)) {
+		if (!is_count(delay) || delay->valuedouble < 1 || delay->valuedouble > FAULT_DELAY_MAX_MS) {
+			strbuf_addf(why, "delay_ms: expected an integer from 1 to %d", FAULT_DELAY_MAX_MS);
+			goto out;
+		}
+		f->delay_ms = (unsigned)delay->valuedouble;
+	}
+	const cJSON *drop = cJSON_GetObjectItemCaseSensitive(spec, "drop");
+	if (drop && !cJSON_IsNull(drop) && !cJSON_IsBool(drop)) {
+		strbuf_adds(why, "drop: expected true or false");
+		goto out;
+	}
+	f->drop = cJSON_IsTrue(drop);
+	const cJSON *error = cJSON_GetObjectItemCaseSensitive(spec, "error");
+	if (error && !cJSON_IsNull(error)) {
+		if (check_error(error, why))
+			goto out;
+		f->error = cJSON_Duplicate(error, 1);
+	}
+	if (!f->error && !f->drop && !f->delay_ms) {
+		strbuf_adds(why, "body: a fault needs error, delay_ms or drop");
+		goto out;
+	}
+	if (f->error && f->drop) {
+		strbuf_adds(why, "drop: a dropped request gets no answer, so it cannot have an error too");
+		goto out;
+	}
+	if (f->drop && f->delay_ms) {
+		strbuf_adds(why, "drop: drop and delay_ms cannot be combined (to test a timeout, use a delay_ms "
+			    "longer than the client's timeout)");
+		goto out;
+	}
+	snprintf(f->id, sizeof(f->id), "fault-%lu", next_id++);
+	struct fault **tail = &head;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = f;
+	memcpy(id, f->id, sizeof(f->id));
+	f = NULL;
+	rc = 0;
+out:
+	fault_free(f);
+	return rc;
+}
+
+cJSON *faults_list(void)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(o, "faults");
+	for (const struct fault *f = head; f; f = f->next) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "id", f->id);
+		if (f->method)
+			cJSON_AddStringToObject(j, "method", f->method);
+		cJSON_AddStringToObject(j, "path", f->path_given);
+		if (f->token)
+			cJSON_AddStringToObject(j, "token", f->token);
+		cJSON_AddNumberToObject(j, "times", (double)f->times);
+		if (f->times)
+			cJSON_AddNumberToObject(j, "remaining", (double)f->remaining);
+		else
+			cJSON_AddNullToObject(j, "remaining");
+		cJSON_AddNumberToObject(j, "hits", (double)f->hits);
+		if (f->error)
+			cJSON_AddItemToObject(j, "error", cJSON_Duplicate(f->error, 1));
+		if (f->delay_ms)
+			cJSON_AddNumberToObject(j, "delay_ms", f->delay_ms);
+		if (f->drop)
+			cJSON_AddTrueToObject(j, "drop");
+		cJSON_AddItemToArray(arr, j);
+	}
+	return o;
+}
+
+bool faults_remove(const char *id)
+{
+	for (struct fault **p = &head; *p; p = &(*p)->next) {
+		if (strcmp((*p)->id, id) == 0) {
+			struct fault *f = *p;
+			*p = f->next;
+			fault_free(f);
+			return true;
+		}
+	}
+	return false;
+}
+
+void faults_clear(void)
+{
+	while (head) {
+		struct fault *f = head;
+		head = f->next;
+		fault_free(f);
+	}
+}
+
+/* ---- matching --------------------------------------------------------------------- */
+
+static bool token_matches(const struct fault *f, const struct request *rq)
+{
+	if (!f->token)
+		return true;
+	const char *given[] = {rq->bot_token, rq->session_token, rq->oauth2_token};
+	for (size_t i = 0; i < 3; i++)
+		if (given[i] && strcmp(given[i], f->token) == 0)
+			return true;
+	return false;
+}
+
+bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_MAX])
+{
+	id[0] = 0;
+	if (!head)
+		return false;
+	char *path = faults_norm_path(rq->path);
+	struct fault **p = &head, *f = NULL;
+	/* the control API itself is never faulted: a test must always be able to
+	 * remove its faults and reset */
+	bool control = strcmp(path, "/_mock") == 0 || strncmp(path, "/_mock/", 7) == 0;
+	for (; !control && *p; p = &(*p)->next) {
+		const struct fault *c = *p;
+		if ((!c->method || strcmp(c->method, rq->method) == 0) && token_matches(c, rq) &&
+		    faults_glob(c->path, path)) {
+			f = *p;
+			break;
+		}
+	}
+	free(path);
+	if (!f)
+		return false;
+	f->hits++;
+	memcpy(id, f->id, FAULT_ID_MAX);
+	bool answered = false;
+	if (f->error) {
+		const char *why = NULL;
+		if (err_from_json(f->error, &rp->err, &why) == 0) {
+			if (!rp->err.location) {
+				/* no location given: one that names the rule, for whoever reads a log */
+				char loc[64];
+				snprintf(loc, sizeof(loc), "stoat-mock/_mock/faults/%s", f->id);
+				rp->err.location_owned = strdup(loc);
+				rp->err.location = rp->err.location_owned;
+			}
+			answered = true;
+		}
+	}
+	if (f->drop) {
+		rp->drop = true;
+		answered = true;
+	}
+	rp->delay_ms = f->delay_ms;
+	if (f->times && --f->remaining == 0) {
+		*p = f->next;
+		fault_free(f);
+	}
+	return answered;
+}

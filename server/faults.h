@@ -1,0 +1,50 @@
+/* faults.h: injected failures for the control API (POST /_mock/faults).
+ *
+ * A fault is a rule: which requests it matches (method, path pattern, token) and
+ * what happens to them (an error from the catalogue, a late answer, or a closed
+ * connection without an answer). Rules are tried in the order they were added; the
+ * first that matches applies, once per request, and counts down its `times`. A rule
+ * whose count reaches zero is removed. Requests to /_mock never match.
+ *
+ * Path patterns and request paths are compared after the same normalisation as the
+ * router's: empty segments dropped, each segment percent-decoded, one leading "0.8"
+ * segment dropped, then joined as "/a/b". In a pattern a star matches any run of
+ * characters, '/' included: "/bots/" plus a star matches every route below /bots,
+ * a star alone matches everything (docs/testing.md has examples).
+ *
+ * Not thread-safe: called under the dispatcher's lock like everything else. */
+#ifndef STOAT_FAULTS_H
+#define STOAT_FAULTS_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+#include "request.h"
+#include "strbuf.h"
+
+#define FAULT_DELAY_MAX_MS 600000 /* our bound: ten minutes */
+#define FAULT_ID_MAX 24
+
+/* Checks a fault document and registers it. Returns 0 with the new id in id (e.g.
+ * "fault-3"), or -1 with a "field: problem" line in why. spec is only read. */
+int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why);
+/* {"faults": [...]} in registration order (caller frees). */
+cJSON *faults_list(void);
+/* false when no fault has this id. */
+bool faults_remove(const char *id);
+void faults_clear(void);
+
+/* The first fault matching rq, applied to rp: an error fills rp->err and returns
+ * true (the route must not run); a drop sets rp->drop and returns true; a delay
+ * alone sets rp->delay_ms and returns false (the route runs, the answer waits).
+ * id receives the applied fault's id ("" when none applied). */
+bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_MAX]);
+
+/* Path normalisation and pattern matching (shared with the journal's filter). */
+/* "/0.8//bots/%40me/" -> "/bots/@me"; caller frees. */
+char *faults_norm_path(const char *raw);
+/* Glob match: '*' is any run of characters; everything else literal. */
+bool faults_glob(const char *pattern, const char *s);
+
+#endif

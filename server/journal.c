@@ -1,0 +1,214 @@
+/* journal.c: the request journal (see journal.h). The ring grows on demand up to
+ * config.journal entries, so a large --journal costs memory only when used. */
+#include "journal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "auth.h"
+#include "config.h"
+#include "faults.h"
+#include "limits.h"
+#include "routes.h"
+#include "strbuf.h"
+#include "validate.h"
+
+struct entry {
+	char time[32];      /* ISO 8601 UTC with milliseconds */
+	char *method;
+	char *path;         /* as received, without the query */
+	char *query;        /* or NULL */
+	const char *auth;   /* static: auth_header_kind() */
+	const char *route;  /* static: the route row's name, or NULL */
+	int status;         /* 0: no answer (a drop fault) */
+	long long duration_us;
+	char *body;         /* valid UTF-8, redacted, at most JOURNAL_BODY_MAX bytes; NULL if empty */
+	size_t body_bytes;  /* size of the body as received */
+	bool truncated;
+	char fault[FAULT_ID_MAX];
+	unsigned delay_ms;
+};
+
+static struct entry *ring;
+static size_t alloc, count, first; /* ring[first] is the oldest once the ring wrapped */
+
+static void entry_release(struct entry *e)
+{
+	free(e->method);
+	free(e->path);
+	free(e->query);
+	free(e->body);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Replaces each occurrence of the non-empty token tok in sb by "[redacted]". */
+static void redact(struct strbuf *sb, const char *tok)
+{
+	if (!tok || !*tok || !sb->len)
+		return;
+	size_t n = strlen(tok);
+	struct strbuf out = STRBUF_INIT;
+	const char *p = sb->buf, *end = sb->buf + sb->len, *hit;
+	bool any = false;
+	while ((hit = memmem(p, (size_t)(end - p), tok, n))) {
+		strbuf_add(&out, p, (size_t)(hit - p));
+		strbuf_adds(&out, "[redacted]");
+		p = hit + n;
+		any = true;
+	}
+	if (!any) {
+		strbuf_release(&out);
+		return;
+	}
+	strbuf_add(&out, p, (size_t)(end - p));
+	strbuf_release(sb);
+	*sb = out;
+}
+
+/* Length of the UTF-8 sequence at p (1-4), or 0 when it is not valid there. */
+static size_t utf8_seq(const unsigned char *p, size_t left)
+{
+	size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+	return n && n <= left && utf8_valid((const char *)p, n) ? n : 0;
+}
+
+/* The body as a JSON-safe string: invalid UTF-8 and NUL bytes become U+FFFD, and
+ * the text stops before JOURNAL_BODY_MAX bytes would be exceeded. */
+static char *safe_text(const struct strbuf *src, bool *truncated)
+{
+	struct strbuf out = STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)src->buf;
+	size_t i = 0;
+	*truncated = false;
+	strbuf_add(&out, "", 0);
+	while (i < src->len) {
+		size_t n = utf8_seq(p + i, src->len - i);
+		const char *add = n && p[i] ? (const char *)p + i : "\xEF\xBF\xBD";
+		size_t addn = n && p[i] ? n : 3;
+		if (out.len + addn > JOURNAL_BODY_MAX) {
+			*truncated = true;
+			break;
+		}
+		strbuf_add(&out, add, addn);
+		i += n ? n : 1;
+	}
+	return strbuf_detach(&out, NULL);
+}
+
+void journal_record(const struct request *rq, const struct reply *rp, long long duration_us, const char *fault)
+{
+	if (config.journal == 0)
+		return;
+	struct entry e = {0};
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct tm tm;
+	gmtime_r(&now.tv_sec, &tm);
+	size_t k = strftime(e.time, sizeof(e.time), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(e.time + k, sizeof(e.time) - k, ".%03ldZ", now.tv_nsec / 1000000);
+	e.method = strdup(rq->method ? rq->method : "");
+	e.path = strdup(rq->path ? rq->path : "");
+	e.query = rq->query ? strdup(rq->query) : NULL;
+	e.auth = auth_header_kind(rq);
+	e.route = rq->route ? rq->route->name : NULL;
+	e.status = rp->drop ? 0 : rp->status;
+	e.duration_us = duration_us;
+	e.body_bytes = rq->body_len;
+	if (rq->body_len) {
+		struct strbuf b = STRBUF_INIT;
+		strbuf_add(&b, rq->body, rq->body_len);
+		/* never a token: not even one a client put in a body by mistake */
+		redact(&b, rq->bot_token);
+		redact(&b, rq->session_token);
+		redact(&b, rq->oauth2_token);
+		e.body = safe_text(&b, &e.truncated);
+		e.truncated |= rq->body_over_limit;
+		strbuf_release(&b);
+	}
+	snprintf(e.fault, sizeof(e.fault), "%s", fault ? fault : "");
+	e.delay_ms = rp->delay_ms;
+
+	if (count < config.journal) {
+		if (count == alloc) {
+			size_t grown = alloc ? alloc * 2 : 64;
+			if (grown > config.journal)
+				grown = config.journal;
+			struct entry *r = realloc(ring, grown * sizeof(*r));
+			if (!r) {
+				entry_release(&e);
+				return;
+			}
+			ring = r;
+			alloc = grown;
+		}
+		ring[count++] = e; /* first stays 0 until the ring is full */
+	} else {
+		entry_release(&ring[first]);
+		ring[first] = e;
+		first = (first + 1) % count;
+	}
+}
+
+static cJSON *entry_json(const struct entry *e)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "time", e->time);
+	cJSON_AddStringToObject(j, "method", e->method);
+	cJSON_AddStringToObject(j, "path", e->path);
+	if (e->query)
+		cJSON_AddStringToObject(j, "query", e->query);
+	else
+		cJSON_AddNullToObject(j, "query");
+	if (e->route)
+		cJSON_AddStringToObject(j, "route", e->route);
+	else
+		cJSON_AddNullToObject(j, "route");
+	cJSON_AddStringToObject(j, "auth", e->auth);
+	cJSON_AddNumberToObject(j, "status", e->status);
+	cJSON_AddNumberToObject(j, "duration_us", (double)e->duration_us);
+	if (e->body)
+		cJSON_AddStringToObject(j, "body", e->body);
+	else
+		cJSON_AddNullToObject(j, "body");
+	if (e->truncated) {
+		cJSON_AddTrueToObject(j, "body_truncated");
+		cJSON_AddNumberToObject(j, "body_bytes", (double)e->body_bytes);
+	}
+	if (e->fault[0])
+		cJSON_AddStringToObject(j, "fault", e->fault);
+	if (e->delay_ms)
+		cJSON_AddNumberToObject(j, "delay_ms", e->delay_ms);
+	return j;
+}
+
+cJSON *journal_list(const char *method, const char *path)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(o, "requests");
+	char *pattern = path ? faults_norm_path(path) : NULL;
+	for (size_t i = 0; i < count; i++) {
+		const struct entry *e = &ring[(first + i) % count];
+		if (method && strcasecmp(method, e->method) != 0)
+			continue;
+		if (pattern) {
+			char *p = faults_norm_path(e->path);
+			bool ok = faults_glob(pattern, p);
+			free(p);
+			if (!ok)
+				continue;
+		}
+		cJSON_AddItemToArray(arr, entry_json(e));
+	}
+	free(pattern);
+	return o;
+}
+
+void journal_clear(void)
+{
+	for (size_t i = 0; i < count; i++)
+		entry_release(&ring[i]);
+	count = first = 0;
+}

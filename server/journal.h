@@ -1,0 +1,33 @@
+/* journal.h: the request journal of the control API (GET /_mock/requests).
+ *
+ * A ring of the last N finished requests (N = --journal, default 1000; 0 keeps
+ * none), oldest first. Each entry holds what a test needs to check what its client
+ * sent: time, method, path, query, the kind of auth header, status, duration, the
+ * request body (at most JOURNAL_BODY_MAX bytes), the route and the fault applied.
+ *
+ * It never holds a token: auth is recorded as its header kind only ("bot",
+ * "session", "oauth2", "none"), any occurrence of the request's own token values
+ * in its body is replaced by "[redacted]", response bodies are not kept, and the
+ * control API's own requests (which carry whole states and new tokens) are not
+ * recorded at all.
+ *
+ * Not thread-safe: called under the dispatcher's lock. */
+#ifndef STOAT_JOURNAL_H
+#define STOAT_JOURNAL_H
+
+#include <cjson/cJSON.h>
+
+#include "request.h"
+
+/* Records one finished request. duration_us: from the dispatcher's start;
+ * fault: the id of the fault applied ("" for none). */
+void journal_record(const struct request *rq, const struct reply *rp, long long duration_us, const char *fault);
+
+/* {"requests": [...]} oldest first, keeping the entries whose method equals method
+ * (case-insensitive; NULL = any) and whose normalised path matches the pattern path
+ * (faults_glob; NULL = any). Caller frees. */
+cJSON *journal_list(const char *method, const char *path);
+
+void journal_clear(void);
+
+#endif
