@@ -21,7 +21,8 @@ int server_start(struct server *s, const char *const *args)
 	int out[2];
 	if (pipe(out))
 		return -1;
-	snprintf(s->log, sizeof(s->log), "/tmp/stoat-mock-test-%d-%ld.log", (int)getpid(), (long)time(NULL));
+	static unsigned started;
+	snprintf(s->log, sizeof(s->log), "/tmp/stoat-mock-test-%d-%u.log", (int)getpid(), started++);
 	const char *argv[64];
 	int n = 0;
 	argv[n++] = bin;
