@@ -11,13 +11,14 @@ enum principal_kind auth_resolve(struct request *rq)
 		 * beside a valid x-session-token */
 		rq->who = store_user_by_bot_token(rq->bot_token, &rq->caller) == 1 ? PRINCIPAL_BOT
 										 : PRINCIPAL_INVALID;
+	} else if (rq->oauth2_token) {
+		/* REAL: feat/oauth2 users/rocket.rs - without an x-bot-token, an
+		 * x-oauth2-token decides alone (checked before x-session-token); no bots
+		 * route declares a scope, so it never yields a caller here */
+		rq->who = PRINCIPAL_INVALID;
 	} else if (rq->session_token) {
 		rq->who = store_user_by_session(rq->session_token, &rq->caller) == 1 ? PRINCIPAL_USER
 										     : PRINCIPAL_INVALID;
-	} else if (rq->oauth2_token) {
-		/* REAL: feat/oauth2 users/rocket.rs - no bots route declares a scope, so an
-		 * x-oauth2-token never yields a caller here */
-		rq->who = PRINCIPAL_INVALID;
 	} else {
 		rq->who = PRINCIPAL_NONE;
 	}

@@ -1,0 +1,394 @@
+/* test_wire.c: unit tests for server/wire.c - the JSON shapes clients parse (key
+ * order, omission rules, the three User renderings) and the request-body readers
+ * (serde_json's strict syntax, serde's struct decoding from objects and arrays).
+ * EVIDENCE-OF: spec bots-api.md §2, §10.1; auth-and-users.md §2.1-§2.2;
+ * errors.md §5 (syntax vs shape, arrays as bodies). */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire.h"
+
+#define BOT_ID "01J0H3HPB0T5T0KEN000000AAA"
+#define OWNER_ID "01HZ5W2X8A1B3C4D5E6F7G8H9J"
+#define TOKEN "DhM47aI5p29RP6s9Q5dq5M4q3fzPgdBlbmJa65oZQCVUIAtlt8AZFTy7dPjFhYP3"
+
+/* Compact rendering of a tree, then freed: what the dispatcher sends. */
+static void expect_json(cJSON *tree, const char *want)
+{
+	char *got = cJSON_PrintUnformatted(tree);
+	ck_assert_str_eq(got, want);
+	free(got);
+	cJSON_Delete(tree);
+}
+
+/* ---- Bot (bots-api.md §2.1) --------------------------------------------------- */
+
+static struct bot fresh_bot(void)
+{
+	struct bot b = {0};
+	b.id = BOT_ID;
+	b.owner = OWNER_ID;
+	b.token = TOKEN;
+	return b;
+}
+
+/* EVIDENCE-OF: §2.1 "Example of a fresh bot": public always, false included */
+START_TEST(bot_fresh)
+{
+	struct bot b = fresh_bot();
+	expect_json(wire_bot(&b),
+		    "{\"_id\":\"" BOT_ID "\",\"owner\":\"" OWNER_ID "\",\"token\":\"" TOKEN "\",\"public\":false}");
+}
+END_TEST
+
+/* Every key, in the wire order; oauth2 between privacy_policy_url and flags. */
+START_TEST(bot_every_key)
+{
+	struct bot b = fresh_bot();
+	b.public_ = true;
+	b.analytics = true;
+	b.discoverable = true;
+	b.interactions_url = "https://i";
+	b.terms_of_service_url = "https://t";
+	b.privacy_policy_url = "https://p";
+	b.oauth2 = "{\"public\":true,\"secret\":null,\"redirects\":[\"https://r\"],\"allowed_scopes\":{}}";
+	b.flags = 3;
+	expect_json(wire_bot(&b), "{\"_id\":\"" BOT_ID "\",\"owner\":\"" OWNER_ID "\",\"token\":\"" TOKEN "\","
+				  "\"public\":true,\"analytics\":true,\"discoverable\":true,"
+				  "\"interactions_url\":\"https://i\",\"terms_of_service_url\":\"https://t\","
+				  "\"privacy_policy_url\":\"https://p\","
+				  "\"oauth2\":{\"public\":true,\"secret\":null,\"redirects\":[\"https://r\"],"
+				  "\"allowed_scopes\":{}},\"flags\":3}");
+}
+END_TEST
+
+/* false, "" and 0 are left out; so is absent OAuth2. */
+START_TEST(bot_omissions)
+{
+	struct bot b = fresh_bot();
+	b.analytics = false;
+	b.interactions_url = "";
+	b.terms_of_service_url = "";
+	b.privacy_policy_url = NULL;
+	b.flags = 0;
+	expect_json(wire_bot(&b),
+		    "{\"_id\":\"" BOT_ID "\",\"owner\":\"" OWNER_ID "\",\"token\":\"" TOKEN "\",\"public\":false}");
+}
+END_TEST
+
+/* ---- User (auth-and-users.md §2) ------------------------------------------------ */
+
+static struct user full_user(void)
+{
+	struct user u = {0};
+	u.id = OWNER_ID;
+	u.username = "alice";
+	u.discriminator = "0420";
+	u.display_name = "Alice";
+	u.pronouns = "she/her";
+	u.avatar = "{\"_id\":\"av1\",\"tag\":\"avatars\"}";
+	u.relations = "[{\"_id\":\"01HZ6A7B8C9D0E1F2G3H4J5K6M\",\"status\":\"Friend\"}]";
+	u.badges = 256;
+	u.status_text = "hi";
+	u.status_presence = "Online";
+	u.profile_content = "never on the wire";
+	u.flags = 4;
+	u.privileged = true;
+	return u;
+}
+
+#define FULL_HEAD                                                                                         \
+	"{\"_id\":\"" OWNER_ID "\",\"username\":\"alice\",\"discriminator\":\"0420\",\"display_name\":\"Alice\"," \
+	"\"pronouns\":\"she/her\",\"avatar\":{\"_id\":\"av1\",\"tag\":\"avatars\"},"
+#define FULL_TAIL                                                                                   \
+	"\"badges\":256,\"status\":{\"text\":\"hi\",\"presence\":\"Online\"},\"flags\":4,\"privileged\":true,"
+
+/* As self: relationship "User" and the own relations; profile never shown. */
+START_TEST(user_as_self)
+{
+	struct user u = full_user();
+	expect_json(wire_user(&u, VIEW_SELF, NULL),
+		    FULL_HEAD "\"relations\":[{\"_id\":\"01HZ6A7B8C9D0E1F2G3H4J5K6M\",\"status\":\"Friend\"}]," FULL_TAIL
+			      "\"relationship\":\"User\",\"online\":false}");
+}
+END_TEST
+
+/* No perspective: relationship "None", relations omitted. */
+START_TEST(user_no_perspective)
+{
+	struct user u = full_user();
+	expect_json(wire_user(&u, VIEW_NONE, NULL), FULL_HEAD FULL_TAIL "\"relationship\":\"None\",\"online\":false}");
+}
+END_TEST
+
+START_TEST(user_seen_by_another)
+{
+	struct user u = full_user();
+	expect_json(wire_user(&u, VIEW_OTHER, "Friend"), FULL_HEAD FULL_TAIL "\"relationship\":\"Friend\",\"online\":false}");
+	expect_json(wire_user(&u, VIEW_OTHER, NULL), FULL_HEAD FULL_TAIL "\"relationship\":\"None\",\"online\":false}");
+}
+END_TEST
+
+/* A bot user: `bot` before relationship; an empty relations list is omitted. */
+START_TEST(user_bot)
+{
+	struct user u = {0};
+	u.id = BOT_ID;
+	u.username = "HelperBot";
+	u.discriminator = "4821";
+	u.relations = "[]";
+	u.bot_owner = OWNER_ID;
+	/* EVIDENCE-OF: auth-and-users.md §2.2, the create example */
+	expect_json(wire_user(&u, VIEW_SELF, NULL),
+		    "{\"_id\":\"" BOT_ID "\",\"username\":\"HelperBot\",\"discriminator\":\"4821\","
+		    "\"bot\":{\"owner\":\"" OWNER_ID "\"},\"relationship\":\"User\",\"online\":false}");
+	expect_json(wire_user(&u, VIEW_NONE, NULL),
+		    "{\"_id\":\"" BOT_ID "\",\"username\":\"HelperBot\",\"discriminator\":\"4821\","
+		    "\"bot\":{\"owner\":\"" OWNER_ID "\"},\"relationship\":\"None\",\"online\":false}");
+}
+END_TEST
+
+/* A stored Invisible presence is hidden; status goes when nothing is left. */
+static const struct {
+	const char *text, *presence, *want_status;
+} statuses[] = {
+	{"hi", "Online", ",\"status\":{\"text\":\"hi\",\"presence\":\"Online\"}"},
+	{NULL, "Busy", ",\"status\":{\"presence\":\"Busy\"}"},
+	{"hi", NULL, ",\"status\":{\"text\":\"hi\"}"},
+	{"hi", "Invisible", ",\"status\":{\"text\":\"hi\"}"},
+	{NULL, "Invisible", ""},
+	{NULL, NULL, ""},
+};
+
+START_TEST(user_status_filtering)
+{
+	struct user u = {0};
+	u.id = "U";
+	u.username = "u";
+	u.discriminator = "0002";
+	u.status_text = (char *)statuses[_i].text;
+	u.status_presence = (char *)statuses[_i].presence;
+	char want[256];
+	snprintf(want, sizeof(want),
+		 "{\"_id\":\"U\",\"username\":\"u\",\"discriminator\":\"0002\"%s,\"relationship\":\"User\","
+		 "\"online\":false}",
+		 statuses[_i].want_status);
+	expect_json(wire_user(&u, VIEW_SELF, NULL), want);
+}
+END_TEST
+
+/* auth-and-users.md §4: what a deleted bot's user looks like. */
+START_TEST(user_deleted)
+{
+	struct user u = {0};
+	u.id = BOT_ID;
+	u.username = "Deleted User " BOT_ID;
+	u.discriminator = "0000";
+	u.flags = 2;
+	u.bot_owner = OWNER_ID;
+	expect_json(wire_user(&u, VIEW_OTHER, "None"),
+		    "{\"_id\":\"" BOT_ID "\",\"username\":\"Deleted User " BOT_ID "\",\"discriminator\":\"0000\","
+		    "\"flags\":2,\"bot\":{\"owner\":\"" OWNER_ID "\"},\"relationship\":\"None\",\"online\":false}");
+}
+END_TEST
+
+/* ---- BotWithUserResponse and PublicBot ------------------------------------------ */
+
+/* EVIDENCE-OF: bots-api.md §2.2: the Bot keys flattened, then `user` as self */
+START_TEST(bot_with_user)
+{
+	struct bot b = fresh_bot();
+	struct user u = {0};
+	u.id = BOT_ID;
+	u.username = "HelperBot";
+	u.discriminator = "4821";
+	u.bot_owner = OWNER_ID;
+	expect_json(wire_bot_with_user(&b, &u),
+		    "{\"_id\":\"" BOT_ID "\",\"owner\":\"" OWNER_ID "\",\"token\":\"" TOKEN "\",\"public\":false,"
+		    "\"user\":{\"_id\":\"" BOT_ID "\",\"username\":\"HelperBot\",\"discriminator\":\"4821\","
+		    "\"bot\":{\"owner\":\"" OWNER_ID "\"},\"relationship\":\"User\",\"online\":false}}");
+}
+END_TEST
+
+/* PublicBot: the avatar's file id (not the File), the profile as description; never
+ * the token, the owner or OAuth2. */
+START_TEST(public_bot)
+{
+	struct bot b = fresh_bot();
+	b.oauth2 = "{\"public\":false,\"secret\":\"s\",\"redirects\":[],\"allowed_scopes\":{}}";
+	struct user u = {0};
+	u.id = BOT_ID;
+	u.username = "PublicBot";
+	u.discriminator = "7310";
+	u.avatar = "{\"_id\":\"file1\",\"tag\":\"avatars\"}";
+	u.profile_content = "A public bot.";
+	expect_json(wire_public_bot(&b, &u), "{\"_id\":\"" BOT_ID "\",\"username\":\"PublicBot\",\"avatar\":\"file1\","
+					     "\"description\":\"A public bot.\"}");
+	u.avatar = NULL;
+	u.profile_content = "";
+	expect_json(wire_public_bot(&b, &u), "{\"_id\":\"" BOT_ID "\",\"username\":\"PublicBot\"}");
+}
+END_TEST
+
+/* ---- request bodies: syntax (400) ------------------------------------------------ */
+
+static const struct {
+	const char *text;
+	bool ok;
+} syntax[] = {
+	{"{}", true},
+	{" \t\r\n{\"a\" : [1, -2.5e3, true, false, null, \"x\"]} \n", true},
+	{"[]", true},
+	{"null", true}, /* valid JSON, wrong shape: a 422, not a 400 */
+	{"\"\\ud83d\\ude00\"", true},
+	{"1e308", true},
+	{"", false},
+	{"   ", false},
+	{"{", false},
+	{"{\"a\":1", false},
+	{"{\"a\":1}}", false},         /* trailing characters */
+	{"{\"a\":1} x", false},
+	{"{'a':1}", false},
+	{"{\"a\":1,}", false},         /* trailing comma */
+	{"[null,]", false},
+	{"{a:1}", false},
+	{"\xef\xbb\xbf{}", false},     /* a UTF-8 BOM */
+	{"1e400", false},             /* number out of range */
+	{"-1e400", false},
+	{"01", false},
+	{"1.", false},
+	{".5", false},
+	{"+1", false},
+	{"NaN", false},
+	{"tru", false},
+	{"\"\\ud83d\"", false},        /* lone high surrogate */
+	{"\"\\ude00\"", false},        /* lone low surrogate */
+	{"\"\\x41\"", false},          /* bad escape */
+	{"\"a\tb\"", false},           /* raw control character */
+	{"\"abc", false},
+};
+
+START_TEST(json_syntax)
+{
+	enum decode want = syntax[_i].ok ? DECODE_OK : DECODE_400;
+	ck_assert_msg(wire_json_syntax(syntax[_i].text, strlen(syntax[_i].text)) == want, "%s", syntax[_i].text);
+}
+END_TEST
+
+/* serde_json's recursion limit: 128 levels parse, 129 do not. */
+START_TEST(json_depth)
+{
+	char buf[300];
+	memset(buf, '[', 128);
+	memset(buf + 128, ']', 128);
+	ck_assert_int_eq(wire_json_syntax(buf, 256), DECODE_OK);
+	memset(buf, '[', 129);
+	memset(buf + 129, ']', 129);
+	ck_assert_int_eq(wire_json_syntax(buf, 258), DECODE_400);
+}
+END_TEST
+
+/* ---- request bodies: struct decoding (422 / 400) --------------------------------- */
+
+static const char *const edit_fields[] = {"name", "public", "analytics", "interactions_url", "oauth2", "remove"};
+
+static enum decode decode_edit(const char *text, const cJSON **vals)
+{
+	cJSON *v = cJSON_Parse(text);
+	ck_assert_ptr_nonnull(v);
+	enum decode d = wire_struct(v, edit_fields, 6, 4, vals);
+	cJSON_Delete(v);
+	return d;
+}
+
+START_TEST(struct_from_object)
+{
+	const cJSON *f[6];
+	cJSON *v = cJSON_Parse("{\"public\":true,\"unknown\":1,\"name\":\"x\"}");
+	ck_assert_int_eq(wire_struct(v, edit_fields, 6, 4, f), DECODE_OK);
+	ck_assert_str_eq(f[0]->valuestring, "x");
+	ck_assert(cJSON_IsTrue(f[1]));
+	ck_assert_ptr_null(f[2]);
+	ck_assert_ptr_null(f[5]);
+	cJSON_Delete(v);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	enum decode want;
+} shapes[] = {
+	{"{}", DECODE_OK},
+	{"{\"Name\":1}", DECODE_OK},                 /* keys are case-sensitive: unknown, ignored */
+	{"{\"name\":\"a\",\"name\":\"b\"}", DECODE_422}, /* a duplicate field */
+	{"{\"x\":1,\"x\":2}", DECODE_OK},            /* duplicates of an unknown key are ignored */
+	{"null", DECODE_422},
+	{"true", DECODE_422},
+	{"1", DECODE_422},
+	{"\"name\"", DECODE_422},
+	{"[]", DECODE_422},                          /* arrays fill fields by position */
+	{"[null,null,null]", DECODE_422},            /* fewer than the 4 required */
+	{"[null,null,null,null]", DECODE_OK},
+	{"[null,null,null,null,null,[]]", DECODE_OK},
+	{"[null,null,null,null,null,[],null]", DECODE_400}, /* longer: trailing characters */
+};
+
+START_TEST(struct_shapes)
+{
+	const cJSON *f[6];
+	ck_assert_msg(decode_edit(shapes[_i].text, f) == shapes[_i].want, "%s", shapes[_i].text);
+}
+END_TEST
+
+START_TEST(struct_from_array)
+{
+	const cJSON *f[6];
+	cJSON *v = cJSON_Parse("[\"HelperBot\",true,null,\"https://x\"]");
+	ck_assert_int_eq(wire_struct(v, edit_fields, 6, 4, f), DECODE_OK);
+	ck_assert_str_eq(f[0]->valuestring, "HelperBot");
+	ck_assert(cJSON_IsTrue(f[1]));
+	ck_assert(cJSON_IsNull(f[2]));
+	ck_assert_str_eq(f[3]->valuestring, "https://x");
+	ck_assert_ptr_null(f[4]);
+	ck_assert_ptr_null(f[5]);
+	cJSON_Delete(v);
+}
+END_TEST
+
+static Suite *wire_suite(void)
+{
+	Suite *s = suite_create("wire");
+	TCase *tc = tcase_create("shapes");
+	tcase_add_test(tc, bot_fresh);
+	tcase_add_test(tc, bot_every_key);
+	tcase_add_test(tc, bot_omissions);
+	tcase_add_test(tc, user_as_self);
+	tcase_add_test(tc, user_no_perspective);
+	tcase_add_test(tc, user_seen_by_another);
+	tcase_add_test(tc, user_bot);
+	tcase_add_loop_test(tc, user_status_filtering, 0, sizeof(statuses) / sizeof(statuses[0]));
+	tcase_add_test(tc, user_deleted);
+	tcase_add_test(tc, bot_with_user);
+	tcase_add_test(tc, public_bot);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bodies");
+	tcase_add_loop_test(tc, json_syntax, 0, sizeof(syntax) / sizeof(syntax[0]));
+	tcase_add_test(tc, json_depth);
+	tcase_add_test(tc, struct_from_object);
+	tcase_add_loop_test(tc, struct_shapes, 0, sizeof(shapes) / sizeof(shapes[0]));
+	tcase_add_test(tc, struct_from_array);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(wire_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
