@@ -15,6 +15,9 @@
 #include "validate.h"
 #include "wire.h"
 
+/* REAL: permissions/src/models/channel.rs ChannelPermission::ViewChannel */
+#define PERM_VIEW_CHANNEL (1ULL << 20)
+
 /* A body that does not fit the route's struct: Rocket's 400 or 422 page. */
 static enum err bad_body(struct reply *rp, enum decode d)
 {
@@ -90,8 +93,10 @@ enum err bots_create(struct request *rq, struct reply *rp)
 	}
 	/* REAL: User::limits - owners whose ULID is at most 72 h old get the new-user limit */
 	int64_t born;
-	if (!ids_parse_ulid(rq->caller.id, &born)) {
-		rp->catcher = 500; /* the real server panics on a non-ULID id */
+	if (!ids_parse_ulid(rq->caller.id, &born) || born > ids_now_ms()) {
+		/* the real server panics on a non-ULID id ("`ulid`") and on one from the
+		 * future ("time went backwards", SystemTime::elapsed) */
+		rp->catcher = 500;
 		e = ERR__COUNT;
 		goto out;
 	}
@@ -710,6 +715,10 @@ static enum err invite_to_group(struct request *rq, struct reply *rp, const char
 	} else if (c.server_id && store_server_get(c.server_id, &s) == 1) {
 		if ((e = server_permissions(rq, rp, &s, &perm)))
 			goto out;
+		/* REAL: impl.rs calculate_channel_permissions (ServerChannel) - a member
+		 * left without ViewChannel has no permission at all in the channel */
+		if (!(perm & PERM_VIEW_CHANNEL))
+			perm = 0;
 	}
 	if (!(perm & PERM_INVITE_OTHERS)) {
 		e = missing_permission(rp, "InviteOthers");

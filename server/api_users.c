@@ -100,8 +100,8 @@ static char *relationship_of(const struct user *caller, const char *target)
 	return status;
 }
 
-/* REAL: permissions/src/impl.rs calculate_user_permissions - a shared server or
- * group is a mutual connection. */
+/* REAL: users/ops/mongodb.rs fetch_mutual_server_ids / fetch_mutual_channel_ids -
+ * a shared server, or a group (or DM) both are recipients of. */
 static int mutual(const char *a, const char *b)
 {
 	static const char SQL_MUTUAL[] =
@@ -117,6 +117,48 @@ static int mutual(const char *a, const char *b)
 	int r = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	sqlite3_reset(st);
 	return r;
+}
+
+/* REAL: permissions/src/models/user.rs UserPermission bits */
+enum user_permission {
+	USER_PERM_ACCESS = 1 << 0,
+	USER_PERM_VIEW_PROFILE = 1 << 1,
+	USER_PERM_SEND_MESSAGE = 1 << 2,
+};
+#define USER_PERM_ALL (~0u)
+
+/* The caller's permissions on target.
+ * REAL: permissions/src/impl.rs calculate_user_permissions with
+ * database/src/util/permissions.rs DatabasePermissionQuery:
+ *   privileged caller -> all;
+ *   relationship (a bot's owner counts as "User", which grants nothing by itself;
+ *   otherwise the caller's relations entry): Friend -> all; Blocked / BlockedOther ->
+ *   Access only; Incoming / Outgoing -> Access;
+ *   then a mutual connection -> Access + ViewProfile (+ SendMessage when either is a bot).
+ * Being a bot grants nothing without a mutual connection: a stranger, and even the
+ * owner, gets 403 for a bot user they share no server or group with.
+ * (Checked against main 99b3ea14; auth-and-users.md §2.4 says otherwise.) */
+static unsigned user_permissions(const struct user *caller, const struct user *target, const char *rel)
+{
+	if (caller->privileged)
+		return USER_PERM_ALL;
+	unsigned perm = 0;
+	bool owner_of_bot = target->bot_owner && strcmp(target->bot_owner, caller->id) == 0;
+	if (!owner_of_bot && rel) {
+		if (strcmp(rel, "Friend") == 0)
+			return USER_PERM_ALL;
+		if (strcmp(rel, "Blocked") == 0 || strcmp(rel, "BlockedOther") == 0)
+			return USER_PERM_ACCESS;
+		if (strcmp(rel, "Incoming") == 0 || strcmp(rel, "Outgoing") == 0)
+			perm = USER_PERM_ACCESS;
+	}
+	/* REAL: have_mutual_connection - a failed query counts as none (unwrap_or_default) */
+	if (mutual(caller->id, target->id) > 0) {
+		perm = USER_PERM_ACCESS | USER_PERM_VIEW_PROFILE;
+		if (target->bot_owner || caller->bot_owner)
+			perm |= USER_PERM_SEND_MESSAGE;
+	}
+	return perm;
 }
 
 /* GET /users/{id}  200: the user from the caller's perspective
@@ -142,16 +184,17 @@ enum err users_fetch(struct request *rq, struct reply *rp)
 		return err_set(&rp->err, ERR_NotFound, LOC_USER_NOT_FOUND, NULL);
 	}
 	rel = relationship_of(&rq->caller, u.id);
-	bool access = rq->caller.privileged || rel || u.bot_owner;
-	if (!access) {
-		int m = mutual(rq->caller.id, u.id);
-		access = m > 0;
-	}
-	if (!access) {
+	unsigned perm = user_permissions(&rq->caller, &u, rel);
+	if (!(perm & USER_PERM_ACCESS)) {
 		e = err_set(&rp->err, ERR_MissingPermission, LOC_MISSING_USER_PERMISSION, "Access");
 		goto out;
 	}
-	rp->json = wire_user(&u, VIEW_OTHER, rel ? rel : "None");
+	/* REAL: bridge/v0.rs User::into(db, Some(caller)) - a bot is always "None" and
+	 * shows its status; anyone else gets the caller's relations entry, and the
+	 * status only with ViewProfile */
+	rp->json = wire_user(&u, VIEW_OTHER, u.bot_owner ? "None" : rel ? rel : "None");
+	if (!u.bot_owner && !(perm & USER_PERM_VIEW_PROFILE))
+		cJSON_DeleteItemFromObjectCaseSensitive(rp->json, "status");
 out:
 	free(rel);
 	user_release(&u);
