@@ -198,7 +198,7 @@ enum err control_health(struct request *rq, struct reply *rp)
  * again from its seed, so what follows a reset answers exactly as what followed
  * start-up. One transaction (ROUTE_WRITES): DELETE of every table, then the loader
  * over the document parsed at start-up; measured against restoring a SQLite backup
- * of the loaded store and faster at this size (docs/testing.md#reset).
+ * of the loaded store and faster at this size (README.md "Testing with stoat-mock", Reset).
  * errors: DatabaseError {operation: "reset"} (the store refused; nothing changed) */
 enum err control_reset(struct request *rq, struct reply *rp)
 {
@@ -324,7 +324,7 @@ out:
 
 /* ---- /_mock/faults ----------------------------------------------------------------------- */
 
-/* POST /_mock/faults  body: fault (faults.h, docs/testing.md)  200: {"id": "fault-N"}
+/* POST /_mock/faults  body: fault (faults.h, the README ("Testing with stoat-mock"))  200: {"id": "fault-N"}
  * errors: FailedValidation naming the field at fault */
 enum err control_faults_add(struct request *rq, struct reply *rp)
 {

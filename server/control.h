@@ -2,7 +2,7 @@
  * faults, request journal) and the three hooks the dispatcher calls on every request.
  * The handlers are rows of the route table (routes.c, flag ROUTE_CONTROL) and are
  * declared in routes.h with the others; faults.h and journal.h hold the two stores
- * they manage. docs/testing.md is the user's guide.
+ * they manage. the README ("Testing with stoat-mock") is the user's guide.
  * Off entirely with --no-control (routes flagged ROUTE_CONTROL vanish; faults never
  * apply and the journal stays empty). */
 #ifndef STOAT_CONTROL_H

@@ -10,7 +10,7 @@
  * router's: empty segments dropped, each segment percent-decoded, one leading "0.8"
  * segment dropped, then joined as "/a/b". In a pattern a star matches any run of
  * characters, '/' included: "/bots/" plus a star matches every route below /bots,
- * a star alone matches everything (docs/testing.md has examples).
+ * a star alone matches everything (the README ("Testing with stoat-mock") has examples).
  *
  * Not thread-safe: called under the dispatcher's lock like everything else. */
 #ifndef STOAT_FAULTS_H

@@ -25,7 +25,7 @@ static const struct route table[] = {
 	/* framework routes of the real server (ratelimit.c, rocket.c) */
 	{"GET", "ratelimit", ratelimit_info, 0, "ratelimit"},
 	{"GET", "cors/:id", rocket_cors_status, 0, "cors.status"},
-	/* the control API (control.c, docs/testing.md); bodies are read by the handlers */
+	/* the control API (control.c, the README ("Testing with stoat-mock")); bodies are read by the handlers */
 	{"GET", "_mock/health", control_health, ROUTE_CONTROL, "mock.health"},
 	{"POST", "_mock/reset", control_reset, ROUTE_CONTROL | ROUTE_WRITES | ROUTE_NO_CONTENT, "mock.reset"},
 	{"GET", "_mock/state", control_state_get, ROUTE_CONTROL, "mock.state"},

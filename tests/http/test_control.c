@@ -150,7 +150,7 @@ END_TEST
 START_TEST(reset_is_fast)
 {
 	/* the budget is 1 ms per reset with the bundled fixtures, over HTTP on loopback;
-	 * a loose bound here (sanitizer builds are slower), the figure in docs/testing.md */
+	 * a loose bound here (sanitizer builds are slower), the figure in the README ("Testing with stoat-mock") */
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < 100; i++)
