@@ -2,18 +2,19 @@
  * picks JSON or HTML. Both variants are byte-exact: errors.md §3. */
 #include "catcher.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+
+#include "rocket.h"
 
 static const struct {
 	int code;
 	const char *reason;
 	const char *description;
 } pages[] = {
-	/* REAL: Rocket v0.5.1 core/http/src/status.rs reasons, catcher.rs descriptions */
+	/* REAL: Rocket v0.5.1 core/lib/src/catcher/catcher.rs default_handler_fn! rows
+	 * (code, reason, description), compared line by line */
 	{400, "Bad Request", "The request could not be understood by the server due to malformed syntax."},
 	{401, "Unauthorized", "The request requires user authentication."},
 	{402, "Payment Required", "The request could not be processed due to lack of payment."},
@@ -31,7 +32,7 @@ static const struct {
 	{414, "URI Too Long", "The URI provided was too long for the server to process."},
 	{415, "Unsupported Media Type", "The request entity has a media type which the server or resource does not support."},
 	{416, "Range Not Satisfiable", "The portion of the requested file cannot be supplied by the server."},
-	{417, "Expectation Failed", "The server cannot meet the requirements of the expect request-header field."},
+	{417, "Expectation Failed", "The server cannot meet the requirements of the Expect request-header field."},
 	{418, "I'm a teapot", "I was requested to brew coffee, and I am a teapot."},
 	{421, "Misdirected Request", "The server cannot produce a response for this request."},
 	{422, "Unprocessable Entity", "The request was well-formed but was unable to be followed due to semantic errors."},
@@ -47,104 +48,19 @@ static const struct {
 	{510, "Not Extended", "Further extensions to the request are required for the server to fulfill it."},
 };
 
-/* One media range of an Accept value: type/subtype and its q (-1 when absent). */
-struct range {
-	char type[64], sub[64];
-	double q;
-};
-
-static void trim(const char **s, const char **e)
-{
-	while (*s < *e && isspace((unsigned char)**s))
-		(*s)++;
-	while (*e > *s && isspace((unsigned char)(*e)[-1]))
-		(*e)--;
-}
-
-/* Parses "type/sub;param=x;q=0.5". Returns 0, or -1 when unparsable. */
-static int parse_range(const char *s, const char *e, struct range *r)
-{
-	trim(&s, &e);
-	const char *semi = memchr(s, ';', (size_t)(e - s));
-	const char *me = semi ? semi : e;
-	trim(&s, &me);
-	const char *slash = memchr(s, '/', (size_t)(me - s));
-	if (!slash || slash == s || slash + 1 >= me)
-		return -1;
-	size_t tl = (size_t)(slash - s), sl = (size_t)(me - slash - 1);
-	if (tl >= sizeof(r->type) || sl >= sizeof(r->sub))
-		return -1;
-	memcpy(r->type, s, tl);
-	r->type[tl] = 0;
-	memcpy(r->sub, slash + 1, sl);
-	r->sub[sl] = 0;
-	for (size_t i = 0; i < tl; i++)
-		if (isspace((unsigned char)r->type[i]))
-			return -1;
-	r->q = -1;
-	while (semi) {
-		const char *ps = semi + 1;
-		semi = memchr(ps, ';', (size_t)(e - ps));
-		const char *pe = semi ? semi : e;
-		trim(&ps, &pe);
-		if (pe - ps > 2 && (ps[0] == 'q' || ps[0] == 'Q') && ps[1] == '=') {
-			char buf[32];
-			size_t n = (size_t)(pe - ps - 2);
-			if (n >= sizeof(buf))
-				return -1;
-			memcpy(buf, ps + 2, n);
-			buf[n] = 0;
-			char *end;
-			double q = strtod(buf, &end);
-			if (*end)
-				return -1;
-			r->q = q;
-		}
-	}
-	return 0;
-}
-
-static int specificity(const struct range *r)
-{
-	if (strcmp(r->type, "*") == 0)
-		return 0;
-	if (strcmp(r->sub, "*") == 0)
-		return 1;
-	return 2;
-}
-
-/* REAL: Rocket v0.5.1 Accept::preferred - the first entry wins unless a later one
- * has no q while the current one has one, a strictly higher q, or is more specific. */
+/* REAL: Rocket v0.5.1 catcher.rs default_handler -
+ * `req.accept().map(|a| a.preferred())`, then `is_json()` (application/json, any
+ * case, parameters ignored). No Accept header, or one that does not parse: HTML. */
 bool catcher_prefers_json(const char *accept)
 {
-	if (!accept)
-		return false;
-	struct range best, cur;
-	bool have = false;
-	const char *s = accept;
-	for (;;) {
-		const char *comma = strchr(s, ',');
-		const char *e = comma ? comma : s + strlen(s);
-		if (parse_range(s, e, &cur) != 0)
-			return false;
-		if (!have) {
-			best = cur;
-			have = true;
-		} else {
-			double bq = best.q < 0 ? 1.0 : best.q, cq = cur.q < 0 ? 1.0 : cur.q;
-			if ((best.q >= 0 && cur.q < 0) || cq > bq || specificity(&cur) > specificity(&best))
-				best = cur;
-		}
-		if (!comma)
-			break;
-		s = comma + 1;
-	}
-	return have && strcasecmp(best.type, "application") == 0 && strcasecmp(best.sub, "json") == 0;
+	struct media_type mt;
+	return rocket_accept_preferred(accept, &mt) == 0 && rocket_media_is(&mt, "application", "json");
 }
 
 char *catcher_page(int code, bool json, const char **ctype)
 {
-	const char *reason = "Unknown", *desc = "An unknown error has occurred.";
+	/* REAL: the `code => ... "Unknown Error"` arm for codes without a page */
+	const char *reason = "Unknown Error", *desc = "An unknown error has occurred.";
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (pages[i].code == code) {
 			reason = pages[i].reason;

@@ -32,10 +32,30 @@
 static struct MHD_Daemon *daemon_;
 static pthread_mutex_t dispatch_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Slow requests. MHD's own timeout only closes an idle connection, so a client
+ * that sends one byte now and then (slowloris) could hold one forever. --timeout
+ * therefore also bounds the time a request may take to arrive: a watchdog thread
+ * shuts down the socket of a connection whose current request is still incomplete
+ * after that long, and MHD closes it as if the peer had gone (no answer, as hyper
+ * does on a header read timeout). One watch per connection, in a list under
+ * watch_lock; MHD removes it (NOTIFY_CLOSED) before it closes the socket. */
+struct watch {
+	struct watch *prev, *next;
+	int fd;
+	struct timespec since; /* when the request being received began */
+	bool busy;             /* the request is complete and being answered */
+};
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t watch_cond = PTHREAD_COND_INITIALIZER;
+static struct watch watches = {&watches, &watches, -1, {0, 0}, false};
+static pthread_t watchdog;
+static bool watchdog_running, watchdog_stop;
+
 struct conn_ctx {
 	struct strbuf body;
 	bool over_limit;
 	bool answered;      /* rp holds the answer (set before a delay suspends us) */
+	bool head_too_big;  /* over --max-header-bytes: answered 431 on the first call */
 	struct reply rp;
 	char method[16];
 	char *path;
@@ -43,6 +63,92 @@ struct conn_ctx {
 	struct timespec start;
 	struct MHD_Connection *conn;
 };
+
+static struct watch *watch_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* busy: the request is complete (no deadline while it is answered); not busy: a
+ * new request may begin, and has --timeout seconds from now to arrive. */
+static void watch_set(struct MHD_Connection *c, bool busy)
+{
+	struct watch *w = watch_of(c);
+	if (!w)
+		return;
+	pthread_mutex_lock(&watch_lock);
+	w->busy = busy;
+	clock_gettime(CLOCK_MONOTONIC, &w->since);
+	pthread_mutex_unlock(&watch_lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	struct watch *w = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = calloc(1, sizeof(*w));
+		if (!w || !ci) {
+			free(w);
+			return;
+		}
+		w->fd = ci->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		pthread_mutex_lock(&watch_lock);
+		w->next = watches.next;
+		w->prev = &watches;
+		watches.next->prev = w;
+		watches.next = w;
+		pthread_mutex_unlock(&watch_lock);
+		*socket_context = w;
+	} else if (w) {
+		pthread_mutex_lock(&watch_lock);
+		w->prev->next = w->next;
+		w->next->prev = w->prev;
+		pthread_mutex_unlock(&watch_lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+static void *watchdog_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&watch_lock);
+	while (!watchdog_stop) {
+		struct timespec now, until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&watch_cond, &watch_lock, &until);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct watch *w = watches.next; w != &watches; w = w->next) {
+			long long ms = (long long)(now.tv_sec - w->since.tv_sec) * 1000 +
+				       (now.tv_nsec - w->since.tv_nsec) / 1000000;
+			if (w->busy || w->fd < 0 || ms < (long long)config.timeout_s * 1000)
+				continue;
+			shutdown(w->fd, SHUT_RDWR);
+			w->fd = -1; /* once */
+		}
+	}
+	pthread_mutex_unlock(&watch_lock);
+	return NULL;
+}
+
+/* Bytes of the request line and header lines as sent, without the empty line
+ * that ends them: "name: value" CRLF per header, "?name=value" per query item. */
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t v = value ? strlen(value) : 0;
+	*(size_t *)cls += strlen(key) + (kind == MHD_HEADER_KIND ? v + 4 : (value ? v + 2 : 1));
+	return MHD_YES;
+}
 
 static long long elapsed_us(const struct timespec *a)
 {
@@ -92,7 +198,10 @@ static void fill_request(struct conn_ctx *ctx, struct MHD_Connection *c, const c
 	rq->ac_request_method = header(c, "access-control-request-method");
 	rq->ac_request_headers = header(c, "access-control-request-headers");
 	rq->forwarded_for = header(c, "x-forwarded-for");
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	/* PERF: only the rate limiter reads client_ip; formatting it costs 1 700
+	 * instructions a request (docs/performance.md#http) */
+	const union MHD_ConnectionInfo *ci =
+		config.rate_limits ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
@@ -119,7 +228,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_ctx *ctx
 	if (!resp)
 		return MHD_NO;
 	if (rp->content_type)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rp->content_type);
+		MHD_add_response_header(resp, "content-type", rp->content_type); /* hyper writes names lower-case */
 	for (int i = 0; i < rp->nheaders; i++)
 		MHD_add_response_header(resp, rp->headers[i].name, rp->headers[i].value);
 	ctx->status = rp->status;
@@ -160,6 +269,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ctx->path = strdup(url);
 		ctx->conn = c;
 		*con_cls = ctx;
+		size_t head = strlen(method) + strlen(url) + strlen(version) + 4;
+		MHD_get_connection_values(c, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND, count_header, &head);
+		if (head > config.max_header_bytes) {
+			/* REAL: hyper answers 431 with no body and closes the connection */
+			ctx->head_too_big = ctx->answered = true;
+			watch_set(c, true);
+			reply_init(&ctx->rp);
+			ctx->rp.status = 431;
+			reply_header(&ctx->rp, MHD_HTTP_HEADER_CONNECTION, "close");
+			return send_reply(c, ctx);
+		}
+		return MHD_YES;
+	}
+	if (ctx->head_too_big) {
+		*upload_size = 0; /* the answer is queued; the body is not read */
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -178,6 +302,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	struct request rq = {0};
 	struct strbuf query = STRBUF_INIT;
+	watch_set(c, true);
 	fill_request(ctx, c, url, method, &rq, &query);
 	reply_init(&ctx->rp);
 	pthread_mutex_lock(&dispatch_lock);
@@ -208,11 +333,66 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return send_reply(c, ctx);
 }
 
+/* PERF: the access log. An fprintf to stderr, which is unbuffered, is one write(2)
+ * per request: 10% of the server's time per GET /bots/{id} when stderr is a file
+ * or a pipe (docs/performance.md#log). So when stderr is not a terminal it gets a
+ * 64 KiB buffer, and a flusher thread writes out whatever is in it every
+ * LOG_FLUSH_MS: a line reaches the file at most that late, in the same order
+ * (every stderr line goes through the one buffer), and http_stop() flushes the
+ * rest. A terminal keeps one write per line; --quiet formats nothing. */
+#define LOG_FLUSH_MS 50
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t log_cond = PTHREAD_COND_INITIALIZER;
+static pthread_t log_flusher;
+static bool log_flusher_running, log_flusher_stop;
+
+static void *log_flusher_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&log_lock);
+	while (!log_flusher_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += LOG_FLUSH_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&log_cond, &log_lock, &until);
+		fflush(stderr); /* stdio locks the stream: safe beside on_completed */
+	}
+	pthread_mutex_unlock(&log_lock);
+	return NULL;
+}
+
+static void log_buffer_start(void)
+{
+	if (config.quiet || isatty(STDERR_FILENO) || setvbuf(stderr, NULL, _IOFBF, 1 << 16))
+		return;
+	log_flusher_stop = false;
+	log_flusher_running = pthread_create(&log_flusher, NULL, log_flusher_main, NULL) == 0;
+	if (!log_flusher_running)
+		setvbuf(stderr, NULL, _IONBF, 0); /* no flusher: back to a write per line */
+}
+
+static void log_buffer_stop(void)
+{
+	if (log_flusher_running) {
+		pthread_mutex_lock(&log_lock);
+		log_flusher_stop = true;
+		pthread_cond_signal(&log_cond);
+		pthread_mutex_unlock(&log_lock);
+		pthread_join(log_flusher, NULL);
+		log_flusher_running = false;
+	}
+	fflush(stderr);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)c;
 	struct conn_ctx *ctx = *con_cls;
+	watch_set(c, false);
 	if (!ctx)
 		return;
 	if (!config.quiet) {
@@ -278,6 +458,7 @@ int http_start(unsigned *bound_port, char *err, size_t errlen)
 	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 				   MHD_OPTION_LISTEN_SOCKET, fd,
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				   MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 				   MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 				   MHD_OPTION_CONNECTION_LIMIT, config.max_connections,
 				   MHD_OPTION_CONNECTION_TIMEOUT, config.timeout_s,
@@ -288,12 +469,24 @@ int http_start(unsigned *bound_port, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
+	watchdog_stop = false;
+	watchdog_running = pthread_create(&watchdog, NULL, watchdog_main, NULL) == 0;
+	log_buffer_start();
 	return 0;
 }
 
 void http_stop(void)
 {
+	if (watchdog_running) {
+		pthread_mutex_lock(&watch_lock);
+		watchdog_stop = true;
+		pthread_cond_signal(&watch_cond);
+		pthread_mutex_unlock(&watch_lock);
+		pthread_join(watchdog, NULL);
+		watchdog_running = false;
+	}
 	if (daemon_)
 		MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
+	log_buffer_stop(); /* after the daemon: the last requests' lines are in */
 }

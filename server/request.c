@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void request_release(struct request *rq)
 {
@@ -33,4 +34,30 @@ void reply_header(struct reply *rp, const char *name, const char *value)
 	rp->headers[rp->nheaders].name = name;
 	rp->headers[rp->nheaders].value = strdup(value);
 	rp->nheaders++;
+}
+
+void reply_remove_header(struct reply *rp, const char *name)
+{
+	int k = 0;
+	for (int i = 0; i < rp->nheaders; i++) {
+		if (strcasecmp(rp->headers[i].name, name) == 0)
+			free(rp->headers[i].value);
+		else
+			rp->headers[k++] = rp->headers[i];
+	}
+	rp->nheaders = k;
+}
+
+void reply_set_header(struct reply *rp, const char *name, const char *value)
+{
+	reply_remove_header(rp, name);
+	reply_header(rp, name, value);
+}
+
+const char *reply_get_header(const struct reply *rp, const char *name)
+{
+	for (int i = 0; i < rp->nheaders; i++)
+		if (strcasecmp(rp->headers[i].name, name) == 0)
+			return rp->headers[i].value;
+	return NULL;
 }

@@ -25,7 +25,9 @@ struct header {
 	const char *name; /* static */
 	char *value;      /* owned */
 };
-#define REPLY_HEADERS_MAX 16
+#define REPLY_HEADERS_MAX 24
+
+struct ratelimit;
 
 struct request {
 	const char *method;
@@ -54,6 +56,7 @@ struct request {
 	bool body_over_limit; /* more than JSON_LIMIT bytes arrived (only the first kept) */
 
 	/* filled by dispatch */
+	const struct ratelimit *rl; /* the rate limiter's verdict (ratelimit.h), NULL when off */
 	const struct route *route;
 	const char *id;       /* the {id} capture (decoded segment) */
 	size_t id_len;
@@ -79,7 +82,12 @@ struct reply {
 void request_release(struct request *rq);
 void reply_init(struct reply *rp);
 void reply_release(struct reply *rp);
-/* Adds a response header (value copied). */
+/* Adds a response header (value copied); name is a static string. */
 void reply_header(struct reply *rp, const char *name, const char *value);
+/* Replaces every header of that name (case-insensitive) by one with this value. */
+void reply_set_header(struct reply *rp, const char *name, const char *value);
+void reply_remove_header(struct reply *rp, const char *name);
+/* The first value of that header (case-insensitive), or NULL. */
+const char *reply_get_header(const struct reply *rp, const char *name);
 
 #endif

@@ -44,6 +44,19 @@ enum decode {
  * whitespace. Returns DECODE_OK or DECODE_400. */
 enum decode wire_json_syntax(const char *s, size_t n);
 
+/* NUL inside JSON strings. serde keeps an escaped \u0000 in a String; cJSON ends
+ * its strings at the first NUL, which would cut "ab\u0000cd" to a valid "ab". So
+ * a body travels with each escaped NUL as the byte WIRE_NUL (never part of UTF-8
+ * text, which the body was checked to be): keys with it match no field, names
+ * with it fail the pattern, and stored values keep it until the reply is written,
+ * where wire_nul_escape() turns it back into \u0000. */
+#define WIRE_NUL '\xff'
+/* For text that passed wire_json_syntax: NULL when it has no escaped NUL, else a
+ * malloc'd copy with each \u0000 escape replaced by WIRE_NUL (*len set). */
+char *wire_nul_unescape(const char *s, size_t n, size_t *len);
+/* Rewrites every WIRE_NUL byte of the malloc'd reply body *body as \u0000. */
+void wire_nul_escape(char **body, size_t *len);
+
 /* Reads a serde struct from an object or (by position) an array: vals[i] gets the
  * value of fields[i] (possibly a JSON null), or NULL when absent. A known field given twice is
  * 422; unknown keys are ignored; an array longer than nfields is 400, shorter than

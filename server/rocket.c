@@ -1,0 +1,766 @@
+/* rocket.c: Rocket 0.5.1 and rocket_cors behaviour around the routes (see rocket.h).
+ * Everything here was read from rwf2/Rocket tag v0.5.1 and lawliet89/rocket_cors
+ * rev 072d9035; each function names its source. */
+#include "rocket.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "validate.h"
+
+static const char *const methods[] = {"GET",  "PUT",   "POST",    "DELETE", "OPTIONS",
+				      "HEAD", "TRACE", "CONNECT", "PATCH"};
+#define NMETHODS (sizeof(methods) / sizeof(methods[0]))
+
+bool rocket_method_standard(const char *m)
+{
+	for (size_t i = 0; i < NMETHODS; i++)
+		if (strcmp(m, methods[i]) == 0)
+			return true;
+	return false;
+}
+
+/* REAL: core/http/src/method.rs FromStr - "a case-insensitive match" */
+const char *rocket_method_parse(const char *s, size_t n)
+{
+	for (size_t i = 0; i < NMETHODS; i++)
+		if (strlen(methods[i]) == n && strncasecmp(s, methods[i], n) == 0)
+			return methods[i];
+	return NULL;
+}
+
+/* ---- media types (core/http/src/parse/media_type.rs, checkers.rs) --------------- */
+
+/* REAL: checkers.rs is_valid_token */
+static bool token(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= '^' && c <= '~') ||
+	       (c >= '#' && c <= '\'') || c == '!' || c == '*' || c == '+' || c == '-' || c == '.';
+}
+
+static bool ws(char c) { return c == ' ' || c == '\t'; }
+
+struct cursor {
+	const char *p, *end;
+};
+
+/* take_some_while_until(is_valid_token, until): at least one token character. */
+static int take_token(struct cursor *c, const char **s, size_t *n)
+{
+	const char *start = c->p;
+	while (c->p < c->end && token(*c->p))
+		c->p++;
+	*s = start;
+	*n = (size_t)(c->p - start);
+	return *n ? 0 : -1;
+}
+
+static bool eat(struct cursor *c, char ch)
+{
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+static void skip_ws(struct cursor *c)
+{
+	while (c->p < c->end && ws(*c->p))
+		c->p++;
+}
+
+/* quoted_string: '"', anything with backslash escapes, '"'; the value is the inside. */
+static int quoted(struct cursor *c, const char **s, size_t *n)
+{
+	if (!eat(c, '"'))
+		return -1;
+	const char *start = c->p;
+	bool esc = false;
+	while (c->p < c->end) {
+		if (esc)
+			esc = false;
+		else if (*c->p == '\\')
+			esc = true;
+		else if (*c->p == '"')
+			break;
+		c->p++;
+	}
+	*s = start;
+	*n = (size_t)(c->p - start);
+	return eat(c, '"') ? 0 : -1;
+}
+
+/* media_type: top '/' sub, then (';' param)* with whitespace around each param. */
+static int media_type(struct cursor *c, struct media_type *mt)
+{
+	memset(mt, 0, sizeof(*mt));
+	if (take_token(c, &mt->top, &mt->top_len) || !eat(c, '/') || take_token(c, &mt->sub, &mt->sub_len))
+		return -1;
+	if (!eat(c, ';'))
+		return 0;
+	do {
+		const char *k, *v;
+		size_t kn, vn;
+		skip_ws(c);
+		if (take_token(c, &k, &kn) || !eat(c, '='))
+			return -1;
+		if (c->p < c->end && *c->p == '"') {
+			if (quoted(c, &v, &vn))
+				return -1;
+		} else if (take_token(c, &v, &vn)) {
+			return -1;
+		}
+		skip_ws(c);
+		if (mt->nparams++ == 0 && kn == 1 && (k[0] == 'q' || k[0] == 'Q')) {
+			mt->q = v;
+			mt->q_len = vn;
+		}
+	} while (eat(c, ';'));
+	return 0;
+}
+
+int rocket_media_type(const char *s, size_t n, struct media_type *mt)
+{
+	struct cursor c = {s, s + n};
+	return media_type(&c, mt) == 0 && c.p == c.end ? 0 : -1;
+}
+
+bool rocket_media_is(const struct media_type *mt, const char *top, const char *sub)
+{
+	return mt->top_len == strlen(top) && strncasecmp(mt->top, top, mt->top_len) == 0 &&
+	       mt->sub_len == strlen(sub) && strncasecmp(mt->sub, sub, mt->sub_len) == 0;
+}
+
+/* Rust's f32::from_str grammar: [+-] then digits[.digits] | .digits, optional
+ * exponent, or inf/infinity/nan in any case. 0 and *out, or -1. */
+static int rust_f32(const char *s, size_t n, float *out)
+{
+	char buf[16];
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	const char *p = buf;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (strcasecmp(p, "inf") == 0 || strcasecmp(p, "infinity") == 0 || strcasecmp(p, "nan") == 0) {
+		*out = strtof(buf, NULL);
+		return 0;
+	}
+	size_t digits = 0;
+	while (isdigit((unsigned char)*p)) {
+		p++;
+		digits++;
+	}
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p)) {
+			p++;
+			digits++;
+		}
+	}
+	if (!digits)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p)
+		return -1;
+	*out = strtof(buf, NULL);
+	return 0;
+}
+
+struct weighted {
+	struct media_type mt;
+	bool has_q;
+	float q;
+};
+
+/* REAL: parse/accept.rs weighted_media_type - a weight only from a first param
+ * named q whose value has at most 5 characters; a weight that is not an f32, or
+ * outside 0..=1, makes the whole header unparsable. */
+static int weighted(struct cursor *c, struct weighted *w)
+{
+	if (media_type(c, &w->mt))
+		return -1;
+	w->has_q = false;
+	if (w->mt.q && w->mt.q_len <= 5) {
+		if (rust_f32(w->mt.q, w->mt.q_len, &w->q) || w->q > 1.0f || w->q < 0.0f)
+			return -1;
+		w->has_q = true;
+	}
+	return 0;
+}
+
+static int specificity(const struct media_type *mt)
+{
+	/* REAL: media_type.rs specificity - (top != "*") + (sub != "*") */
+	return !(mt->top_len == 1 && mt->top[0] == '*') + !(mt->sub_len == 1 && mt->sub[0] == '*');
+}
+
+int rocket_accept_preferred(const char *accept, struct media_type *out)
+{
+	if (!accept)
+		return -1;
+	struct cursor c = {accept, accept + strlen(accept)};
+	struct weighted best, cur;
+	bool first = true;
+	/* series(surrounded(weighted_media_type, whitespace), ','), then end of input */
+	do {
+		skip_ws(&c);
+		if (weighted(&c, &cur))
+			return -1;
+		skip_ws(&c);
+		if (first) {
+			best = cur;
+			first = false;
+			continue;
+		}
+		/* REAL: accept.rs Accept::preferred */
+		if (!cur.has_q && best.has_q)
+			best = cur;
+		else if ((cur.has_q ? cur.q : 0.0f) > (best.has_q ? best.q : 1.0f))
+			best = cur;
+		else if (specificity(&cur.mt) > specificity(&best.mt))
+			best = cur;
+	} while (eat(&c, ','));
+	if (c.p != c.end)
+		return -1;
+	*out = best.mt;
+	return 0;
+}
+
+/* ---- _method ------------------------------------------------------------------- */
+
+const char *rocket_method_override(const struct request *rq)
+{
+	struct media_type mt;
+	if (strcmp(rq->method, "POST") != 0 || !rq->content_type ||
+	    rocket_media_type(rq->content_type, strlen(rq->content_type), &mt) ||
+	    !rocket_media_is(&mt, "application", "x-www-form-urlencoded"))
+		return NULL;
+	/* REAL: data.peek("_method=delete".len()), used only when at least
+	 * "_method=get".len() bytes are there and they are UTF-8 */
+	size_t n = rq->body_len < 14 ? rq->body_len : 14;
+	if (n < 11 || !utf8_valid(rq->body, n))
+		return NULL;
+	/* Form::values: '&'-separated, empty fields skipped, not URL-decoded */
+	const char *p = rq->body, *end = rq->body + n;
+	while (p < end && *p == '&')
+		p++;
+	const char *fe = memchr(p, '&', (size_t)(end - p));
+	if (!fe)
+		fe = end;
+	const char *eq = memchr(p, '=', (size_t)(fe - p));
+	if (!eq || eq - p != 7 || memcmp(p, "_method", 7) != 0)
+		return NULL;
+	return rocket_method_parse(eq + 1, (size_t)(fe - eq - 1));
+}
+
+/* ---- Server and Shield ---------------------------------------------------------- */
+
+void rocket_server_shield(struct reply *rp)
+{
+	/* REAL: server.rs dispatch - "Add a default 'Server' header if it isn't
+	 * already there" (config.ident, default "Rocket") */
+	if (!reply_get_header(rp, "server"))
+		reply_header(rp, "server", "Rocket");
+	/* REAL: shield/shield.rs Shield::default - NoSniff, Frame (SAMEORIGIN),
+	 * Permission (interest-cohort=()); an existing header is never overwritten */
+	static const char *const shield[][2] = {
+		{"x-content-type-options", "nosniff"},
+		{"x-frame-options", "SAMEORIGIN"},
+		{"permissions-policy", "interest-cohort=()"},
+	};
+	for (size_t i = 0; i < 3; i++)
+		if (!reply_get_header(rp, shield[i][0]))
+			reply_header(rp, shield[i][0], shield[i][1]);
+}
+
+/* ---- CORS origins (url crate, WHATWG URL parsing, the parts an Origin needs) --- */
+
+static const struct {
+	const char *scheme;
+	int port;
+} special[] = {{"http", 80}, {"https", 443}, {"ws", 80}, {"wss", 443}, {"ftp", 21}};
+
+/* WHATWG IPv4 number: 0x.. hex, 0.. octal, else decimal. -1 on failure. */
+static int ipv4_number(const char *s, size_t n, uint64_t *v)
+{
+	int base = 10;
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		n -= 2;
+	} else if (n >= 2 && s[0] == '0') {
+		base = 8;
+		s++;
+		n--;
+	}
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		int d;
+		char ch = s[i];
+		if (ch >= '0' && ch <= '9')
+			d = ch - '0';
+		else if (base == 16 && ch >= 'a' && ch <= 'f')
+			d = ch - 'a' + 10;
+		else if (base == 16 && ch >= 'A' && ch <= 'F')
+			d = ch - 'A' + 10;
+		else
+			return -1;
+		if (d >= base)
+			return -1;
+		*v = *v * (uint64_t)base + (uint64_t)d;
+		if (*v > 0xFFFFFFFFULL * 256)
+			*v = 0xFFFFFFFFULL * 256; /* saturate: anything this big fails below */
+	}
+	return 0;
+}
+
+/* WHATWG "ends in a number" then the IPv4 parser. 1 = an IPv4 address written to
+ * out, 0 = not a number (a domain), -1 = failure. */
+static int ipv4_host(const char *h, char *out, size_t size)
+{
+	const char *parts[8];
+	size_t lens[8], n = 0;
+	size_t hl = strlen(h);
+	const char *p = h;
+	for (;;) {
+		const char *dot = memchr(p, '.', (size_t)(h + hl - p));
+		size_t len = dot ? (size_t)(dot - p) : (size_t)(h + hl - p);
+		if (n == 8)
+			return 0; /* too many labels to be an address; a domain */
+		parts[n] = p;
+		lens[n++] = len;
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	if (n > 1 && lens[n - 1] == 0)
+		n--;
+	uint64_t v;
+	bool digits = lens[n - 1] > 0;
+	for (size_t i = 0; i < lens[n - 1]; i++)
+		digits = digits && isdigit((unsigned char)parts[n - 1][i]);
+	if (!digits && (lens[n - 1] == 0 || ipv4_number(parts[n - 1], lens[n - 1], &v)))
+		return 0;
+	if (n > 4)
+		return -1;
+	uint64_t num[4];
+	for (size_t i = 0; i < n; i++) {
+		if (lens[i] == 0 || ipv4_number(parts[i], lens[i], &num[i]))
+			return -1;
+		if (i + 1 < n && num[i] > 255)
+			return -1;
+	}
+	uint64_t limit = 1ULL << (8 * (5 - n));
+	if (num[n - 1] >= limit)
+		return -1;
+	uint64_t addr = num[n - 1];
+	for (size_t i = 0; i + 1 < n; i++)
+		addr += num[i] << (8 * (3 - i));
+	snprintf(out, size, "%u.%u.%u.%u", (unsigned)(addr >> 24) & 255, (unsigned)(addr >> 16) & 255,
+		 (unsigned)(addr >> 8) & 255, (unsigned)addr & 255);
+	return 1;
+}
+
+/* WHATWG IPv6 serialiser: hex pieces, the first longest run (>= 2) of zeros as "::". */
+static void ipv6_whatwg(const unsigned char b[16], char *out, size_t size)
+{
+	unsigned g[8];
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+	int best = -1, bestlen = 1;
+	for (int i = 0; i < 8; i++) {
+		int j = i;
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+	}
+	size_t n = 0;
+	for (int i = 0; i < 8 && n < size; i++) {
+		if (i == best) {
+			n += (size_t)snprintf(out + n, size - n, i == 0 ? "::" : ":");
+			i += bestlen - 1;
+			continue;
+		}
+		n += (size_t)snprintf(out + n, size - n, "%x%s", g[i], i < 7 ? ":" : "");
+	}
+}
+
+static bool forbidden_host(unsigned char c, bool domain)
+{
+	if (c < 0x20 || c == ' ' || c == '#' || c == '/' || c == ':' || c == '<' || c == '>' || c == '?' ||
+	    c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' || c == '|')
+		return true;
+	return domain && (c == '%' || c == 0x7F);
+}
+
+static int hexdig(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Host of a special URL -> its serialisation. DIFF: no IDNA; non-ASCII names are
+ * only lower-cased where ASCII (docs/fidelity.md#cors). */
+static int special_host(const char *h, size_t n, char *out, size_t size)
+{
+	if (n == 0)
+		return -1;
+	if (h[0] == '[') {
+		char v6[64];
+		unsigned char b[16];
+		if (h[n - 1] != ']' || n - 2 >= sizeof(v6))
+			return -1;
+		memcpy(v6, h + 1, n - 2);
+		v6[n - 2] = 0;
+		if (inet_pton(AF_INET6, v6, b) != 1)
+			return -1;
+		out[0] = '[';
+		ipv6_whatwg(b, out + 1, size - 2);
+		strcat(out, "]");
+		return 0;
+	}
+	char dec[256];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k + 1 >= sizeof(dec))
+			return -1;
+		int hi, lo;
+		if (h[i] == '%' && i + 2 < n && (hi = hexdig(h[i + 1])) >= 0 && (lo = hexdig(h[i + 2])) >= 0) {
+			dec[k++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			dec[k++] = h[i];
+		}
+	}
+	dec[k] = 0;
+	if (!k || !utf8_valid(dec, k))
+		return -1;
+	for (size_t i = 0; i < k; i++) {
+		dec[i] = (char)tolower((unsigned char)dec[i]);
+		if (forbidden_host((unsigned char)dec[i], true))
+			return -1;
+	}
+	int v4 = ipv4_host(dec, out, size);
+	if (v4 < 0)
+		return -1;
+	if (v4 == 0)
+		snprintf(out, size, "%s", dec);
+	return 0;
+}
+
+/* Parses in as url::Url::parse would, far enough to know whether it fails and
+ * what its origin is. 1 = tuple origin in out, 0 = opaque origin, -1 = error. */
+static int url_origin(const char *in, char *out, size_t size, int depth)
+{
+	char buf[1024];
+	size_t n = 0;
+	const char *s = in, *e = in + strlen(in);
+	/* strip leading/trailing C0 controls and spaces; drop tabs and newlines */
+	while (s < e && (unsigned char)*s <= 0x20)
+		s++;
+	while (e > s && (unsigned char)e[-1] <= 0x20)
+		e--;
+	for (; s < e; s++)
+		if (*s != '\t' && *s != '\n' && *s != '\r') {
+			if (n + 1 >= sizeof(buf))
+				return -1;
+			buf[n++] = *s;
+		}
+	buf[n] = 0;
+	/* scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+	if (!n || !isalpha((unsigned char)buf[0]))
+		return -1;
+	size_t i = 1;
+	while (i < n && (isalnum((unsigned char)buf[i]) || buf[i] == '+' || buf[i] == '-' || buf[i] == '.'))
+		i++;
+	if (i >= n || buf[i] != ':')
+		return -1; /* relative reference, no base URL */
+	char scheme[32];
+	if (i >= sizeof(scheme))
+		return 0; /* a long non-special scheme: opaque */
+	for (size_t k = 0; k < i; k++)
+		scheme[k] = (char)tolower((unsigned char)buf[k]);
+	scheme[i] = 0;
+	const char *rest = buf + i + 1;
+	int defport = -1;
+	for (size_t k = 0; k < sizeof(special) / sizeof(special[0]); k++)
+		if (strcmp(scheme, special[k].scheme) == 0)
+			defport = special[k].port;
+	if (strcmp(scheme, "file") == 0)
+		return 0;
+	if (defport < 0) {
+		if (strcmp(scheme, "blob") == 0 && depth == 0) {
+			/* REAL: url Url::origin - blob: takes the origin of its path's URL when
+			 * that is http(s) */
+			char inner[1024];
+			size_t pl = strcspn(rest, "?#");
+			memcpy(inner, rest, pl);
+			inner[pl] = 0;
+			if (url_origin(inner, out, size, 1) == 1 &&
+			    (strncmp(out, "http://", 7) == 0 || strncmp(out, "https://", 8) == 0))
+				return 1;
+			return 0;
+		}
+		/* non-special: only an authority can fail to parse */
+		if (rest[0] == '/' && rest[1] == '/') {
+			const char *a = rest + 2;
+			size_t al = strcspn(a, "/?#");
+			const char *at = NULL;
+			for (size_t k = 0; k < al; k++)
+				if (a[k] == '@')
+					at = a + k;
+			const char *h = at ? at + 1 : a, *ae = a + al;
+			const char *colon = NULL;
+			if (h < ae && *h == '[') {
+				const char *rb = memchr(h, ']', (size_t)(ae - h));
+				if (!rb)
+					return -1;
+				colon = rb + 1 < ae && rb[1] == ':' ? rb + 1 : NULL;
+			} else {
+				colon = memchr(h, ':', (size_t)(ae - h));
+				for (const char *q = h; q < (colon ? colon : ae); q++)
+					if (forbidden_host((unsigned char)*q, false))
+						return -1;
+			}
+			for (const char *q = colon ? colon + 1 : ae; q < ae; q++)
+				if (!isdigit((unsigned char)*q))
+					return -1;
+		}
+		return 0;
+	}
+	/* special authority: slashes and backslashes skipped, up to / \ ? # */
+	while (*rest == '/' || *rest == '\\')
+		rest++;
+	size_t al = strcspn(rest, "/\\?#");
+	const char *a = rest, *ae = rest + al;
+	for (const char *q = a; q < ae; q++)
+		if (*q == '@')
+			a = q + 1; /* credentials are dropped from an origin */
+	const char *colon = NULL;
+	if (a < ae && *a == '[') {
+		const char *rb = memchr(a, ']', (size_t)(ae - a));
+		if (!rb)
+			return -1;
+		if (rb + 1 < ae) {
+			if (rb[1] != ':')
+				return -1;
+			colon = rb + 1;
+		}
+	} else {
+		colon = memchr(a, ':', (size_t)(ae - a));
+	}
+	const char *he = colon ? colon : ae;
+	long port = -1;
+	if (colon && colon + 1 < ae) {
+		port = 0;
+		for (const char *q = colon + 1; q < ae; q++) {
+			if (!isdigit((unsigned char)*q))
+				return -1;
+			port = port * 10 + (*q - '0');
+			if (port > 65535)
+				return -1;
+		}
+	}
+	char host[512];
+	if (special_host(a, (size_t)(he - a), host, sizeof(host)))
+		return -1;
+	if (port < 0 || port == defport)
+		snprintf(out, size, "%s://%s", scheme, host);
+	else
+		snprintf(out, size, "%s://%s:%ld", scheme, host, port);
+	return 1;
+}
+
+int rocket_cors_origin(const char *in, char *out, size_t size)
+{
+	/* REAL: rocket_cors headers.rs Origin::from_str - "null" in any case first */
+	if (strcasecmp(in, "null") == 0) {
+		snprintf(out, size, "null");
+		return 0;
+	}
+	int r = url_origin(in, out, size, 0);
+	if (r < 0)
+		return -1;
+	if (r == 0) /* Origin::Opaque(input) displays the input as given */
+		snprintf(out, size, "%s", in);
+	return 0;
+}
+
+/* ---- CORS fairing ------------------------------------------------------------------ */
+
+void rocket_cors_request(const struct request *rq, struct cors *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (!rq->origin) {
+		c->kind = CORS_NONE;
+		return;
+	}
+	if (rocket_cors_origin(rq->origin, c->origin, sizeof(c->origin))) {
+		/* REAL: Error::BadOrigin -> 400 -> GET /cors/400 */
+		c->origin_bad = true;
+		c->kind = CORS_FAILED;
+		return;
+	}
+	if (strcmp(rq->method, "OPTIONS") != 0) {
+		c->kind = CORS_ACTUAL; /* AllowedOrigins::All: every origin passes */
+		return;
+	}
+	/* REAL: preflight_validate - MissingRequestMethod / BadRequestMethod are 400;
+	 * every method and header is allowed */
+	const char *m = rq->ac_request_method;
+	c->kind = m && rocket_method_parse(m, strlen(m)) ? CORS_PREFLIGHT : CORS_FAILED;
+}
+
+/* The preflight's Allow-Headers: the Access-Control-Request-Headers names split
+ * at ',', trimmed, de-duplicated without regard to case (first spelling kept).
+ * DIFF: the real order is a HashSet's (random); ours is the request's
+ * (docs/fidelity.md#wire-headers). */
+static void allow_headers(const char *acrh, struct reply *rp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = acrh;
+	const char *seen[64];
+	size_t seenlen[64], nseen = 0;
+	bool blank = true;
+	for (const char *q = acrh; *q; q++)
+		blank = blank && isspace((unsigned char)*q);
+	if (blank) {
+		reply_remove_header(rp, "access-control-allow-headers");
+		return;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		const char *s = p, *e = comma ? comma : p + strlen(p);
+		while (s < e && isspace((unsigned char)*s))
+			s++;
+		while (e > s && isspace((unsigned char)e[-1]))
+			e--;
+		bool dup = false;
+		for (size_t i = 0; i < nseen; i++)
+			dup = dup || (seenlen[i] == (size_t)(e - s) && strncasecmp(seen[i], s, seenlen[i]) == 0);
+		if (!dup && nseen < 64) {
+			seen[nseen] = s;
+			seenlen[nseen++] = (size_t)(e - s);
+			if (sb.len)
+				strbuf_adds(&sb, ", ");
+			strbuf_add(&sb, s, (size_t)(e - s));
+		}
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	reply_set_header(rp, "access-control-allow-headers", strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+/* REAL: rocket_cors lib.rs Response::merge for preflight_response or
+ * actual_request_response with AllowedOrigins::All, send_wildcard false,
+ * credentials off, no max age: set_raw_header replaces, Vary is adjoined. */
+static void cors_merge(const struct request *rq, const struct cors *c, bool preflight, struct reply *rp)
+{
+	reply_set_header(rp, "access-control-allow-origin", c->origin);
+	reply_remove_header(rp, "access-control-allow-credentials");
+	if (preflight) {
+		reply_remove_header(rp, "access-control-expose-headers");
+		if (rq->ac_request_headers)
+			allow_headers(rq->ac_request_headers, rp);
+		else
+			reply_remove_header(rp, "access-control-allow-headers");
+		/* DIFF: the real order is a HashSet's (random): docs/fidelity.md#wire-headers */
+		reply_set_header(rp, "access-control-allow-methods",
+				 "GET, PUT, POST, DELETE, OPTIONS, HEAD, TRACE, CONNECT, PATCH");
+	} else {
+		/* REAL: main.rs expose_headers, written as there. DIFF: the real order is
+		 * a HashSet's (docs/fidelity.md#wire-headers) */
+		reply_set_header(rp, "access-control-expose-headers",
+				 "X-Ratelimit-Limit, X-Ratelimit-Bucket, X-Ratelimit-Remaining, "
+				 "X-Ratelimit-Reset-After");
+		reply_remove_header(rp, "access-control-allow-headers");
+		reply_remove_header(rp, "access-control-allow-methods");
+	}
+	reply_remove_header(rp, "access-control-max-age");
+	reply_header(rp, "vary", "Origin");
+}
+
+enum err rocket_options_catch_all(struct request *rq, struct reply *rp)
+{
+	/* REAL: lib.rs CatchAllOptionsRouteHandler - the Guard re-validates (it passed
+	 * in the fairing, or we would not be here) and responds `()` with the
+	 * preflight headers merged; 200, empty body, no Content-Type */
+	struct cors c;
+	rocket_cors_request(rq, &c);
+	if (c.kind == CORS_PREFLIGHT)
+		cors_merge(rq, &c, true, rp);
+	rp->status = 200;
+	return ERR_OK;
+}
+
+void rocket_cors_reply(const struct request *rq, const struct cors *c, struct reply *rp)
+{
+	if (c->kind == CORS_NONE)
+		return;
+	if (c->origin_bad) {
+		/* REAL: fairing.rs on_response_wrapper starts with `origin(request)?`,
+		 * which fails again; on_response then sets 500 and keeps the body */
+		rp->status = 500;
+		return;
+	}
+	if (c->kind == CORS_FAILED)
+		return;
+	/* the method now: a rate-limited preflight became GET /ratelimit */
+	cors_merge(rq, c, strcmp(rq->method, "OPTIONS") == 0, rp);
+}
+
+bool rocket_status_known(int code)
+{
+	static const short known[] = {100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226,
+				      300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405,
+				      406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421,
+				      422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505,
+				      506, 507, 508, 510, 511};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (known[i] == code)
+			return true;
+	return false;
+}
+
+enum err rocket_cors_status(struct request *rq, struct reply *rp)
+{
+	/* REAL: fairing.rs FairingErrorRoute - request.param::<u16>(0), 500 when it
+	 * does not parse; Status::from_code, 500 when unknown; Outcome::Error(status)
+	 * goes to the default catcher with that status */
+	long code = -1;
+	const char *s = rq->id;
+	size_t n = rq->id_len, i = 0;
+	if (n && s[0] == '+')
+		i = 1;
+	if (i < n) {
+		code = 0;
+		for (; i < n && code >= 0; i++) {
+			if (!isdigit((unsigned char)s[i]))
+				code = -1;
+			else if ((code = code * 10 + (s[i] - '0')) > 65535)
+				code = -1;
+		}
+	}
+	rp->catcher = code >= 0 && rocket_status_known((int)code) ? (int)code : 500;
+	return ERR_OK;
+}
