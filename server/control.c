@@ -26,6 +26,7 @@
 #include "locations.h"
 #include "names.h"
 #include "routes.h"
+#include "ratelimit.h"
 #include "store.h"
 #include "validate.h"
 #include "wire.h"
@@ -209,6 +210,7 @@ enum err control_reset(struct request *rq, struct reply *rp)
 	if (!fixtures || store_clear() || fixtures_load(fixtures, why, sizeof(why)))
 		return db_error(rp, "reset", "fixtures", LOC_RESET);
 	control_clear();
+	ratelimit_clear(); /* a suite that resets per test starts each with full buckets */
 	return ERR_OK;
 }
 
