@@ -29,7 +29,7 @@ major=$(node -p 'process.versions.node.split(".")[0]')
 
 cd "$here"
 echo "node $(node --version), npm $(npm --version); installing the pinned client packages"
-npm ci --no-audit --no-fund --prefer-offline --loglevel=error ||
+bash "$root/scripts/npm.sh" ci --no-audit --no-fund --prefer-offline --loglevel=error ||
 	npm ci --no-audit --no-fund --offline --loglevel=error ||
 	fail "npm ci failed"
 

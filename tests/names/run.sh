@@ -9,7 +9,7 @@ bin=${STOAT_MOCK_BIN:-build/stoat-mock}
 seed=${NAMES_SEED:-$(date +%s)}
 count=${NAMES_COUNT:-3000}
 # the generator's pinned decancer (npm install follows the lock file; see gen.js)
-npm install --prefix tools/cure-table --no-audit --no-fund --loglevel=error >/dev/null
+bash scripts/npm.sh install --prefix tools/cure-table --no-audit --no-fund --loglevel=error >/dev/null
 log=$(mktemp)
 "$bin" --port 0 --quiet >"$log" 2>&1 &
 pid=$!
