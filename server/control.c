@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "dispatch.h"
 #include "faults.h"
 #include "fixtures.h"
 #include "ids.h"
@@ -92,7 +93,7 @@ static bool is_control_request(const struct request *rq)
 {
 	if (rq->route)
 		return (rq->route->flags & ROUTE_CONTROL) != 0;
-	char *p = faults_norm_path(rq->path);
+	char *p = dispatch_normal_path(rq->path);
 	bool control = strcmp(p, "/_mock") == 0 || strncmp(p, "/_mock/", 7) == 0;
 	free(p);
 	return control;

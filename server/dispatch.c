@@ -160,6 +160,22 @@ void dispatch_split_path(struct request *rq)
 	}
 }
 
+char *dispatch_normal_path(const char *raw)
+{
+	struct request rq = {0};
+	struct strbuf out = STRBUF_INIT;
+	rq.path = raw ? raw : "";
+	dispatch_split_path(&rq);
+	for (int i = 0; i < rq.nseg; i++) {
+		strbuf_adds(&out, "/");
+		strbuf_add(&out, rq.seg[i], rq.seglen[i]);
+	}
+	if (!out.len)
+		strbuf_adds(&out, "/");
+	request_release(&rq);
+	return strbuf_detach(&out, NULL);
+}
+
 /* REAL: Rocket 0.5.1 core/lib/src/serde/json.rs - the body is read as a string up to
  * the limit (413 beyond it, 400 when the first MiB is not UTF-8), then decoded by
  * serde_json into the route's type: 400 or 422 by the first error in the stream

@@ -13,4 +13,9 @@ void dispatch(struct request *rq, struct reply *rp);
  * leading "0.8" (README decision 4). */
 void dispatch_split_path(struct request *rq);
 
+/* The path as the router sees it, "/seg/seg" (decoded, empty segments and a leading
+ * "/0.8" dropped; "/" for none): what faults and journal filters match against.
+ * Caller frees. */
+char *dispatch_normal_path(const char *raw);
+
 #endif

@@ -4,6 +4,8 @@
  * registers a rule that silently matches nothing. */
 #include "faults.h"
 
+#include "dispatch.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,58 +43,6 @@ static void fault_free(struct fault *f)
 }
 
 /* ---- paths ---------------------------------------------------------------------- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-char *faults_norm_path(const char *raw)
-{
-	struct strbuf out = STRBUF_INIT, seg = STRBUF_INIT;
-	const char *p = raw ? raw : "";
-	bool first = true;
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		size_t len = strcspn(p, "/");
-		strbuf_release(&seg);
-		strbuf_add(&seg, "", 0);
-		for (size_t i = 0; i < len; i++) {
-			int hi, lo;
-			/* like the router (dispatch_split_path); %00 stays as written */
-			if (p[i] == '%' && i + 2 < len && (hi = hexval(p[i + 1])) >= 0 &&
-			    (lo = hexval(p[i + 2])) >= 0 && (hi || lo)) {
-				char c = (char)(hi * 16 + lo);
-				strbuf_add(&seg, &c, 1);
-				i += 2;
-			} else {
-				strbuf_add(&seg, &p[i], 1);
-			}
-		}
-		p += len;
-		/* README decision 4: /0.8/... is served like /... */
-		if (first && seg.len == 3 && memcmp(seg.buf, "0.8", 3) == 0) {
-			first = false;
-			continue;
-		}
-		first = false;
-		strbuf_adds(&out, "/");
-		strbuf_add(&out, seg.buf, seg.len);
-	}
-	strbuf_release(&seg);
-	if (!out.len)
-		strbuf_adds(&out, "/");
-	return strbuf_detach(&out, NULL);
-}
 
 bool faults_glob(const char *p, const char *s)
 {
@@ -248,7 +198,7 @@ int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why)
 		}
 	}
 	f->path_given = strdup(path ? path : "*");
-	f->path = path ? faults_norm_path(path) : strdup("*");
+	f->path = path ? dispatch_normal_path(path) : strdup("*");
 	f->token = token ? strdup(token) : NULL;
 
 	const cJSON *times = cJSON_GetObjectItemCaseSensitive(spec, "times");
@@ -379,7 +329,7 @@ bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_M
 	id[0] = 0;
 	if (!head)
 		return false;
-	char *path = faults_norm_path(rq->path);
+	char *path = dispatch_normal_path(rq->path);
 	struct fault **p = &head, *f = NULL;
 	/* the control API itself is never faulted: a test must always be able to
 	 * remove its faults and reset */

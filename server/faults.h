@@ -41,9 +41,8 @@ void faults_clear(void);
  * id receives the applied fault's id ("" when none applied). */
 bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_MAX]);
 
-/* Path normalisation and pattern matching (shared with the journal's filter). */
-/* "/0.8//bots/%40me/" -> "/bots/@me"; caller frees. */
-char *faults_norm_path(const char *raw);
+/* Pattern matching (shared with the journal's filter), on paths normalised by
+ * dispatch_normal_path. */
 /* Glob match: '*' is any run of characters; everything else literal. */
 bool faults_glob(const char *pattern, const char *s);
 

@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "dispatch.h"
 #include "faults.h"
 #include "limits.h"
 #include "routes.h"
@@ -188,13 +189,13 @@ cJSON *journal_list(const char *method, const char *path)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(o, "requests");
-	char *pattern = path ? faults_norm_path(path) : NULL;
+	char *pattern = path ? dispatch_normal_path(path) : NULL;
 	for (size_t i = 0; i < count; i++) {
 		const struct entry *e = &ring[(first + i) % count];
 		if (method && strcasecmp(method, e->method) != 0)
 			continue;
 		if (pattern) {
-			char *p = faults_norm_path(e->path);
+			char *p = dispatch_normal_path(e->path);
 			bool ok = faults_glob(pattern, p);
 			free(p);
 			if (!ok)
