@@ -212,7 +212,9 @@ int main(int argc, char **argv)
 	config.port = port; /* --port 0: GET / advertises the port actually bound */
 	printf("stoat-mock %s listening on http://%s:%u (database %s, %s%s)\n", STOAT_VERSION, config.host, port,
 	       config.db, fresh ? "loaded " : "kept existing state; fixtures ", fname);
-	if (!config.quiet)
+	/* only a state fresh from the fixture document: its tokens are in that file
+	 * already; tokens made at run time (kept in a --db file) are never printed */
+	if (!config.quiet && fresh)
 		print_tokens();
 	fflush(stdout);
 
