@@ -358,6 +358,30 @@ START_TEST(struct_from_array)
 }
 END_TEST
 
+/* An escaped NUL survives cJSON as WIRE_NUL and goes back out as \u0000. */
+START_TEST(nul_round_trip)
+{
+	static const char in[] = "{\"name\":\"ab\\u0000cd\"}";
+	size_t len = 0;
+	char *un = wire_nul_unescape(in, sizeof(in) - 1, &len);
+	ck_assert_ptr_nonnull(un);
+	ck_assert_uint_eq(len, sizeof(in) - 1 - 5);
+	ck_assert_int_eq(memcmp(un, "{\"name\":\"ab\xff" "cd\"}", len), 0);
+	cJSON *j = cJSON_ParseWithLength(un, len);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "name")->valuestring, "ab\xff" "cd");
+	char *out = cJSON_PrintUnformatted(j);
+	size_t olen = strlen(out);
+	wire_nul_escape(&out, &olen);
+	ck_assert_str_eq(out, in);
+	ck_assert_uint_eq(olen, strlen(in));
+	free(out);
+	cJSON_Delete(j);
+	free(un);
+	/* text without an escaped NUL is not copied */
+	ck_assert_ptr_null(wire_nul_unescape("{\"a\":\"\\u0001\"}", 13, &len));
+}
+END_TEST
+
 static Suite *wire_suite(void)
 {
 	Suite *s = suite_create("wire");
@@ -380,6 +404,7 @@ static Suite *wire_suite(void)
 	tcase_add_test(tc, struct_from_object);
 	tcase_add_loop_test(tc, struct_shapes, 0, sizeof(shapes) / sizeof(shapes[0]));
 	tcase_add_test(tc, struct_from_array);
+	tcase_add_test(tc, nul_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
