@@ -57,7 +57,8 @@ int store_users_all(struct user **out, size_t *n);
 /* Runs SQL text (schema, control API); -1 on failure. */
 int store_exec(const char *sql);
 /* The raw handle for the few modules that own their own tables (servers, channels,
- * state export). Same threading rules. */
+ * state export). Same threading rules. Its update hook belongs to store.c (the
+ * session cache counts written rows with it): never set another. */
 struct sqlite3 *store_db(void);
 /* Prepared-once statement cache for those modules: returns a reset statement. */
 struct sqlite3_stmt *store_stmt(const char *sql);

@@ -1,0 +1,209 @@
+/* test_store.c: unit tests for server/store.c - the parts added for speed, which
+ * must not change an answer (docs/performance.md#sqlite):
+ *   - the session cache: after every kind of write to users or sessions (by id,
+ *     without WHERE, REPLACE, a rolled-back rename, a write inside an open
+ *     transaction) the next lookup answers what the database holds; a write to
+ *     another table changes nothing;
+ *   - store_bot_update in two statements: every field is written, and a token
+ *     that another bot holds fails the update with nothing written. */
+#include <check.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixtures.h"
+#include "store.h"
+
+/* the bundled fixtures (fixtures/default.json) */
+#define ALICE "01HZ5W2X8A1B3C4D5E6F7G8H9J"
+#define BOB "01HZ6A7B8C9D0E1F2G3H4J5K6M"
+#define HELPER "01J0H3HPB0T5T0KEN000000AAA"
+
+static void setup(void)
+{
+	bool fresh;
+	char *why = NULL, err[400];
+	ck_assert_msg(store_open(":memory:", &fresh, &why) == 0, "store_open: %s", why ? why : "?");
+	ck_assert(fresh);
+	ck_assert_int_eq(store_begin(), 0);
+	ck_assert_msg(fixtures_load_text(embedded_default_fixtures, strlen(embedded_default_fixtures), err,
+					 sizeof(err)) == 0,
+		      "fixtures: %s", err);
+	ck_assert_int_eq(store_commit(), 0);
+}
+
+static void teardown(void) { store_close(); }
+
+/* The user behind a session token: its username, or NULL when none. */
+static char *who(const char *token)
+{
+	struct user u = {0};
+	int found = store_user_by_session(token, &u);
+	ck_assert_int_ge(found, 0);
+	char *name = found ? strdup(u.username) : NULL;
+	user_release(&u);
+	return name;
+}
+
+static void expect_who(const char *token, const char *want)
+{
+	char *got = who(token);
+	if (want)
+		ck_assert_pstr_eq(got, want);
+	else
+		ck_assert_msg(got == NULL, "'%s' still finds '%s'", token, got);
+	free(got);
+}
+
+/* Each write, made after two lookups filled the cache, then who each token finds. */
+static const struct {
+	const char *what;
+	const char *sql;
+	const char *want, *want_bob; /* who alice-session and bob-session find; NULL: no one */
+} writes[] = {
+	{"a bots row", "UPDATE bots SET public = 1 WHERE id = '" HELPER "'", "alice", "bob"},
+	{"a new user", "INSERT INTO users (id, username, discriminator, seq) VALUES ('01J0NEWUSER000000000000000', 'dan', '0004', 99)", "alice", "bob"},
+	{"alice renamed", "UPDATE users SET username = 'alice2' WHERE id = '" ALICE "'", "alice2", "bob"},
+	{"her session deleted", "DELETE FROM sessions WHERE token = 'alice-session'", NULL, "bob"},
+	{"every session, no WHERE", "DELETE FROM sessions", NULL, NULL},
+	{"every user, no WHERE", "DELETE FROM users", NULL, NULL},
+	{"the session given to bob", "UPDATE sessions SET user_id = '" BOB "' WHERE token = 'alice-session'", "bob", "bob"},
+	{"the session replaced", "INSERT OR REPLACE INTO sessions (token, id, user_id, name) VALUES ('alice-session', 'x', '" BOB "', '')", "bob", "bob"},
+	{"a rename rolled back", "BEGIN; UPDATE users SET username = 'zed' WHERE id = '" ALICE "'; ROLLBACK", "alice", "bob"},
+	{"a rename and a bots write", "BEGIN; UPDATE users SET username = 'al' WHERE id = '" ALICE "'; UPDATE bots SET public = 1; COMMIT", "al", "bob"},
+};
+
+START_TEST(session_cache_follows_writes)
+{
+	expect_who("alice-session", "alice");
+	expect_who("alice-session", "alice"); /* from the cache */
+	ck_assert_int_eq(store_exec(writes[_i].sql), 0);
+	expect_who("alice-session", writes[_i].want);
+	expect_who("bob-session", writes[_i].want_bob);
+	expect_who("alice-session", writes[_i].want);
+}
+END_TEST
+
+/* Inside a transaction the lookup sees the transaction's own writes, and after a
+ * rollback the state before it. */
+START_TEST(session_cache_and_transactions)
+{
+	expect_who("alice-session", "alice");
+	ck_assert_int_eq(store_begin(), 0);
+	ck_assert_int_eq(store_exec("UPDATE users SET username = 'inside' WHERE id = '" ALICE "'"), 0);
+	expect_who("alice-session", "inside");
+	store_rollback();
+	expect_who("alice-session", "alice");
+	ck_assert_int_eq(store_begin(), 0);
+	ck_assert_int_eq(store_exec("UPDATE users SET username = 'kept' WHERE id = '" ALICE "'"), 0);
+	ck_assert_int_eq(store_commit(), 0);
+	expect_who("alice-session", "kept");
+}
+END_TEST
+
+/* A cache hit is a full, independent copy: every field of the user. */
+START_TEST(session_cache_copies_the_whole_user)
+{
+	struct user a = {0}, b = {0};
+	ck_assert_int_eq(store_user_by_session("alice-session", &a), 1);
+	ck_assert_int_eq(store_user_by_session("alice-session", &b), 1);
+	ck_assert_str_eq(a.id, b.id);
+	ck_assert_str_eq(a.username, b.username);
+	ck_assert_str_eq(a.discriminator, b.discriminator);
+	ck_assert_pstr_eq(a.display_name, b.display_name);
+	ck_assert_pstr_eq(a.relations, b.relations);
+	ck_assert_pstr_eq(a.bot_owner, b.bot_owner);
+	ck_assert_int_eq(a.badges, b.badges);
+	ck_assert_int_eq(a.flags, b.flags);
+	ck_assert_int_eq(a.privileged, b.privileged);
+	ck_assert_ptr_ne(a.username, b.username);
+	user_release(&a);
+	ck_assert_int_eq(store_user_by_session("alice-session", &a), 1); /* b outlives a */
+	ck_assert_str_eq(a.username, b.username);
+	user_release(&a);
+	user_release(&b);
+	ck_assert_int_eq(store_user_by_session("no-such-session", &a), 0);
+}
+END_TEST
+
+/* Every field is written; the token too, when it changes. */
+START_TEST(bot_update_writes_every_field)
+{
+	struct bot b = {0}, again = {0};
+	ck_assert_int_eq(store_bot_get(HELPER, &b), 1);
+	b.public_ = true;
+	b.analytics = true;
+	model_set(&b.interactions_url, "https://i.example");
+	model_set(&b.token, "new-token");
+	b.flags = 4;
+	ck_assert_int_eq(store_begin(), 0);
+	ck_assert_int_eq(store_bot_update(&b), 0);
+	ck_assert_int_eq(store_commit(), 0);
+	ck_assert_int_eq(store_bot_get(HELPER, &again), 1);
+	ck_assert(again.public_ && again.analytics);
+	ck_assert_str_eq(again.interactions_url, "https://i.example");
+	ck_assert_str_eq(again.token, "new-token");
+	ck_assert_str_eq(again.owner, ALICE);
+	ck_assert_pstr_eq(again.oauth2, b.oauth2);
+	ck_assert_int_eq(again.flags, 4);
+	/* unchanged keys: the other fields still change */
+	again.public_ = false;
+	ck_assert_int_eq(store_bot_update(&again), 0);
+	ck_assert_int_eq(store_bot_get(HELPER, &b), 1);
+	ck_assert(!b.public_);
+	ck_assert_str_eq(b.token, "new-token");
+	bot_release(&b);
+	bot_release(&again);
+}
+END_TEST
+
+/* A token another bot holds: the update fails and writes nothing. */
+START_TEST(bot_update_taken_token_writes_nothing)
+{
+	struct bot mine = {0}, other = {0}, after = {0};
+	struct bot *all = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(store_bots_all(&all, &n), 0);
+	ck_assert_uint_ge(n, 2);
+	ck_assert_int_eq(store_bot_get(HELPER, &mine), 1);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(all[i].id, HELPER) != 0 && !other.id)
+			ck_assert_int_eq(store_bot_get(all[i].id, &other), 1);
+	for (size_t i = 0; i < n; i++)
+		bot_release(&all[i]);
+	free(all);
+	bool was_public = mine.public_;
+	mine.public_ = !was_public;
+	model_set(&mine.token, other.token);
+	ck_assert_int_eq(store_bot_update(&mine), -1);
+	ck_assert_int_eq(store_bot_get(HELPER, &after), 1);
+	ck_assert_int_eq(after.public_, was_public);
+	ck_assert_str_ne(after.token, other.token);
+	bot_release(&mine);
+	bot_release(&other);
+	bot_release(&after);
+}
+END_TEST
+
+static Suite *store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, session_cache_follows_writes, 0, sizeof(writes) / sizeof(writes[0]));
+	tcase_add_test(tc, session_cache_and_transactions);
+	tcase_add_test(tc, session_cache_copies_the_whole_user);
+	tcase_add_test(tc, bot_update_writes_every_field);
+	tcase_add_test(tc, bot_update_taken_token_writes_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
