@@ -87,6 +87,18 @@ static long utf8_step(const unsigned char *s, size_t n)
  * either way, and the rest of the server works on C strings. */
 static char *decode_segment(const char *p, size_t len, size_t *n)
 {
+	/* PERF: a segment with no '%' and only ASCII decodes to itself: one copy
+	 * (docs/performance.md#http) */
+	size_t plain = 0;
+	while (plain < len && p[plain] != '%' && (unsigned char)p[plain] < 0x80)
+		plain++;
+	if (plain == len) {
+		char *seg = malloc(len + 1);
+		memcpy(seg, p, len);
+		seg[len] = 0;
+		*n = len;
+		return seg;
+	}
 	unsigned char *raw = malloc(len + 1);
 	size_t k = 0;
 	for (size_t i = 0; i < len; i++) {

@@ -49,6 +49,106 @@ void err_release(struct err_detail *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Bytes of s as cJSON_PrintUnformatted writes a string, quotes included: '"',
+ * '\\' and the control characters escaped (\b \f \n \r \t, else \u00xx), other
+ * bytes as they are. With out NULL, only counts. */
+static size_t json_string(char *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 1;
+	if (out)
+		out[0] = '"';
+	for (;;) {
+		const unsigned char *run = p;
+		while (*p >= 32 && *p != '"' && *p != '\\')
+			p++;
+		if (out)
+			memcpy(out + n, run, (size_t)(p - run));
+		n += (size_t)(p - run);
+		if (!*p)
+			break;
+		unsigned char c = *p++, e = 0;
+		switch (c) {
+		case '"': e = '"'; break;
+		case '\\': e = '\\'; break;
+		case '\b': e = 'b'; break;
+		case '\f': e = 'f'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		case '\t': e = 't'; break;
+		default: break;
+		}
+		if (e) {
+			if (out) {
+				out[n] = '\\';
+				out[n + 1] = (char)e;
+			}
+			n += 2;
+		} else {
+			if (out)
+				memcpy(out + n, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6);
+			n += 6;
+		}
+	}
+	if (out)
+		out[n] = '"';
+	return n + 1;
+}
+
+/* err_body for the types without a numeric field: {"type":...,fields,"location":...}
+ * in one allocation, byte for byte what the cJSON tree printed. */
+static char *err_body_direct(const struct err_detail *d, unsigned f, const char *t)
+{
+	const char *key[8], *val[8];
+	int k = 0;
+	key[k] = "type", val[k++] = catalogue[d->code].name;
+	if (f & F_PERMISSION)
+		key[k] = "permission", val[k++] = t;
+	if (f & F_OPERATION)
+		key[k] = "operation", val[k++] = d->operation ? d->operation : "";
+	if (f & F_COLLECTION)
+		key[k] = "collection", val[k++] = d->collection ? d->collection : "";
+	if (f & F_ERROR)
+		key[k] = "error", val[k++] = t;
+	if (f & F_WITH)
+		key[k] = "with", val[k++] = t;
+	if (f & F_FEATURE)
+		key[k] = "feature", val[k++] = t;
+	if (f & F_SCOPE)
+		key[k] = "scope", val[k++] = t;
+	key[k] = "location", val[k++] = d->location ? d->location : "";
+	/* one pass into the stack when even an all-escaped text fits (6 bytes per byte),
+	 * else counted first */
+	char stack[2048];
+	size_t worst = 2;
+	for (int i = 0; i < k; i++)
+		worst += 6 * (strlen(key[i]) + strlen(val[i])) + 6;
+	char *out = stack, *counted = NULL;
+	if (worst >= sizeof(stack)) {
+		size_t len = 2; /* { } */
+		for (int i = 0; i < k; i++)
+			len += (i ? 1 : 0) + json_string(NULL, key[i]) + 1 + json_string(NULL, val[i]);
+		if (!(out = counted = malloc(len + 1)))
+			return NULL;
+	}
+	size_t n = 0;
+	out[n++] = '{';
+	for (int i = 0; i < k; i++) {
+		if (i)
+			out[n++] = ',';
+		n += json_string(out + n, key[i]);
+		out[n++] = ':';
+		n += json_string(out + n, val[i]);
+	}
+	out[n++] = '}';
+	out[n] = 0;
+	if (counted)
+		return counted;
+	char *heap = malloc(n + 1);
+	return heap ? memcpy(heap, stack, n + 1) : NULL;
+}
+
 char *err_body(const struct err_detail *d)
 {
 	/* REAL: crates/core/result/src/rocket.rs - Blacklisted answers a fixed string. */
@@ -57,6 +157,10 @@ char *err_body(const struct err_detail *d)
 			      "messages right here, you're probably doing something you shouldn't be.\"}");
 	unsigned f = catalogue[d->code].fields;
 	const char *t = d->text ? d->text : "";
+	/* PERF: written directly, without a cJSON tree (docs/performance.md#json);
+	 * the two numeric fields keep cJSON's number printing */
+	if (!(f & (F_MAX | F_RETRY_AFTER)))
+		return err_body_direct(d, f, t);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", catalogue[d->code].name);
 	if (f & F_MAX)

@@ -22,7 +22,8 @@ void reply_release(struct reply *rp)
 	cJSON_Delete(rp->json);
 	free(rp->body);
 	for (int i = 0; i < rp->nheaders; i++)
-		free(rp->headers[i].value);
+		if (!rp->headers[i].value_static)
+			free(rp->headers[i].value);
 	err_release(&rp->err);
 	reply_init(rp);
 }
@@ -33,6 +34,17 @@ void reply_header(struct reply *rp, const char *name, const char *value)
 		return;
 	rp->headers[rp->nheaders].name = name;
 	rp->headers[rp->nheaders].value = strdup(value);
+	rp->headers[rp->nheaders].value_static = false;
+	rp->nheaders++;
+}
+
+void reply_header_static(struct reply *rp, const char *name, const char *value)
+{
+	if (rp->nheaders == REPLY_HEADERS_MAX)
+		return;
+	rp->headers[rp->nheaders].name = name;
+	rp->headers[rp->nheaders].value = (char *)value;
+	rp->headers[rp->nheaders].value_static = true;
 	rp->nheaders++;
 }
 
@@ -40,9 +52,10 @@ void reply_remove_header(struct reply *rp, const char *name)
 {
 	int k = 0;
 	for (int i = 0; i < rp->nheaders; i++) {
-		if (strcasecmp(rp->headers[i].name, name) == 0)
-			free(rp->headers[i].value);
-		else
+		if (strcasecmp(rp->headers[i].name, name) == 0) {
+			if (!rp->headers[i].value_static)
+				free(rp->headers[i].value);
+		} else
 			rp->headers[k++] = rp->headers[i];
 	}
 	rp->nheaders = k;

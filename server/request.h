@@ -23,7 +23,8 @@ enum principal_kind {
 
 struct header {
 	const char *name; /* static */
-	char *value;      /* owned */
+	char *value;      /* owned, unless value_static */
+	bool value_static;
 };
 #define REPLY_HEADERS_MAX 24
 
@@ -84,6 +85,8 @@ void reply_init(struct reply *rp);
 void reply_release(struct reply *rp);
 /* Adds a response header (value copied); name is a static string. */
 void reply_header(struct reply *rp, const char *name, const char *value);
+/* The same with a static value (not copied, never freed). */
+void reply_header_static(struct reply *rp, const char *name, const char *value);
 /* Replaces every header of that name (case-insensitive) by one with this value. */
 void reply_set_header(struct reply *rp, const char *name, const char *value);
 void reply_remove_header(struct reply *rp, const char *name);

@@ -276,7 +276,7 @@ void rocket_server_shield(struct reply *rp)
 	/* REAL: server.rs dispatch - "Add a default 'Server' header if it isn't
 	 * already there" (config.ident, default "Rocket") */
 	if (!reply_get_header(rp, "server"))
-		reply_header(rp, "server", "Rocket");
+		reply_header_static(rp, "server", "Rocket");
 	/* REAL: shield/shield.rs Shield::default - NoSniff, Frame (SAMEORIGIN),
 	 * Permission (interest-cohort=()); an existing header is never overwritten */
 	static const char *const shield[][2] = {
@@ -286,7 +286,7 @@ void rocket_server_shield(struct reply *rp)
 	};
 	for (size_t i = 0; i < 3; i++)
 		if (!reply_get_header(rp, shield[i][0]))
-			reply_header(rp, shield[i][0], shield[i][1]);
+			reply_header_static(rp, shield[i][0], shield[i][1]);
 }
 
 /* ---- CORS origins (url crate, WHATWG URL parsing, the parts an Origin needs) --- */
@@ -697,7 +697,7 @@ static void cors_merge(const struct request *rq, const struct cors *c, bool pref
 		reply_remove_header(rp, "access-control-allow-methods");
 	}
 	reply_remove_header(rp, "access-control-max-age");
-	reply_header(rp, "vary", "Origin");
+	reply_header_static(rp, "vary", "Origin");
 }
 
 enum err rocket_options_catch_all(struct request *rq, struct reply *rp)
