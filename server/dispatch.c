@@ -352,9 +352,18 @@ void dispatch(struct request *rq, struct reply *rp)
 	}
 	e = rq->route->fn(rq, rp);
 	if (in_tx) {
-		if (e == ERR_OK && !rp->catcher && store_commit() == 0)
-			in_tx = false;
-		else
+		bool ok = e == ERR_OK && !rp->catcher;
+		if (ok && store_commit() != 0) {
+			/* the write did not reach the store (disk full, I/O error): say so
+			 * rather than acknowledge it */
+			cJSON_Delete(rp->json);
+			rp->json = NULL;
+			e = err_set(&rp->err, ERR_DatabaseError, LOC_DATABASE, NULL);
+			rp->err.operation = strdup("commit_transaction");
+			rp->err.collection = strdup("bots");
+			ok = false;
+		}
+		if (!ok)
 			store_rollback();
 	}
 out:
