@@ -354,25 +354,12 @@ static int next_key(struct de *d, bool *first, bool *more)
 	return OK;
 }
 
-static int colon(struct de *d)
+/* The next non-blank byte must be c (':' after a key, ']' or '}' closing a
+ * container); anything else is a Syntax error (TrailingCharacters, TrailingComma,
+ * EofWhileParsingList/Object, ExpectedColon). */
+static int expect(struct de *d, char c)
 {
-	if (ws(d) != ':')
-		return SYNTAX;
-	d->p++;
-	return OK;
-}
-
-static int end_seq(struct de *d)
-{
-	if (ws(d) != ']')
-		return SYNTAX; /* TrailingCharacters, TrailingComma, EofWhileParsingList */
-	d->p++;
-	return OK;
-}
-
-static int end_map(struct de *d)
-{
-	if (ws(d) != '}')
+	if (ws(d) != c)
 		return SYNTAX;
 	d->p++;
 	return OK;
@@ -461,7 +448,7 @@ static int ignore_value(struct de *d)
 			if (ws(d) != '"')
 				goto out;
 			d->p++;
-			if (string(d, false, NULL) || colon(d))
+			if (string(d, false, NULL) || expect(d, ':'))
 				goto out;
 		}
 		enclosing = frame;
@@ -495,7 +482,7 @@ static int any_strict(struct de *d)
 			TRY(any_strict(d));
 		}
 		d->remaining++;
-		return end_seq(d);
+		return expect(d, ']');
 	case '{':
 		TRY(enter(d));
 		for (;;) {
@@ -504,11 +491,11 @@ static int any_strict(struct de *d)
 				break;
 			d->p++;
 			TRY(string(d, true, NULL));
-			TRY(colon(d));
+			TRY(expect(d, ':'));
 			TRY(any_strict(d));
 		}
 		d->remaining++;
-		return end_map(d);
+		return expect(d, '}');
 	default:
 		if (digit(c))
 			return number(d, d->p, true);
@@ -560,7 +547,7 @@ static int enum_value(struct de *d, const struct jg_type *t)
 	if (c != '"')
 		return SYNTAX; /* VariantAccess::variant_seed */
 	TRY(variant(d, t, &which));
-	TRY(colon(d));
+	TRY(expect(d, ':'));
 	/* unit_variant: deserialize_unit */
 	c = ws(d);
 	if (c < 0)
@@ -572,7 +559,7 @@ static int enum_value(struct de *d, const struct jg_type *t)
 		return invalid_type(d);
 	}
 	d->remaining++;
-	TRY(end_map(d));
+	TRY(expect(d, '}'));
 	emit_name(d, t->names[which]);
 	return OK;
 }
@@ -605,7 +592,7 @@ static int struct_value(struct de *d, const struct jg_type *t)
 			TRY(value(d, t->fields[i].type));
 		}
 		d->remaining++;
-		TRY(end_seq(d));
+		TRY(expect(d, ']'));
 		emit(d, "}");
 		return OK;
 	}
@@ -631,7 +618,7 @@ static int struct_value(struct de *d, const struct jg_type *t)
 		TRY(r);
 		if (idx < t->nfields && seen[idx])
 			return DATA;
-		TRY(colon(d));
+		TRY(expect(d, ':'));
 		if (idx == t->nfields) {
 			TRY(ignore_value(d));
 			continue;
@@ -648,7 +635,7 @@ static int struct_value(struct de *d, const struct jg_type *t)
 	for (size_t i = 0; i < t->nfields; i++)
 		if (!seen[i] && !t->fields[i].has_default && t->fields[i].type->kind != JG_OPTION)
 			return DATA;
-	TRY(end_map(d));
+	TRY(expect(d, '}'));
 	emit(d, "}");
 	return OK;
 }
@@ -671,7 +658,7 @@ static int enum_map_value(struct de *d, const struct jg_type *t)
 			break;
 		size_t which = 0;
 		TRY(variant(d, t, &which));
-		TRY(colon(d));
+		TRY(expect(d, ':'));
 		if (comma)
 			emit(d, ",");
 		comma = true;
@@ -680,7 +667,7 @@ static int enum_map_value(struct de *d, const struct jg_type *t)
 		TRY(value(d, t->inner));
 	}
 	d->remaining++;
-	TRY(end_map(d));
+	TRY(expect(d, '}'));
 	emit(d, "}");
 	return OK;
 }
@@ -712,7 +699,7 @@ static int untagged_value(struct de *d, const struct jg_type *t)
 				idx = i;
 		strbuf_release(&key);
 		TRY(r);
-		TRY(colon(d));
+		TRY(expect(d, ':'));
 		bool str = ws(d) == '"';
 		const unsigned char *s = d->p;
 		TRY(any_strict(d));
@@ -725,7 +712,7 @@ static int untagged_value(struct de *d, const struct jg_type *t)
 		}
 	}
 	d->remaining++;
-	TRY(end_map(d));
+	TRY(expect(d, '}'));
 	for (size_t i = 0; i < t->nnames && i < 8; i++)
 		if (count[i] == 1 && is_string[i]) {
 			emit(d, "{");
@@ -789,7 +776,7 @@ static int value(struct de *d, const struct jg_type *t)
 			TRY(value(d, t->inner));
 		}
 		d->remaining++;
-		TRY(end_seq(d));
+		TRY(expect(d, ']'));
 		emit(d, "]");
 		return OK;
 	}
