@@ -215,13 +215,112 @@ static void fill_request(struct conn_ctx *ctx, struct MHD_Connection *c, const c
 	rq->body_over_limit = ctx->over_limit;
 }
 
+/* PERF: answers are reused. Building a libmicrohttpd response costs more than
+ * all the rest of an error answer: MHD checks every header and copies it into
+ * three allocations, then frees them with the response (6 000 instructions for
+ * the five headers of a Rocket answer, docs/performance.md#http). A response may
+ * be queued on any number of connections (MHD counts references), so an answer
+ * byte for byte equal to one of the last ANSWERS_KEPT (status, headers, body) is
+ * sent with that response: the answer is still computed in full for every
+ * request, only its MHD object is not rebuilt. Only the daemon's thread touches
+ * the list; http_stop() releases it. */
+#define ANSWERS_KEPT 16
+#define ANSWER_BODY_MAX 4096 /* bigger bodies (state exports) are not kept */
+#define ANSWER_HEAD_MAX 2048 /* content type and headers, serialised */
+
+struct kept_answer {
+	struct MHD_Response *resp; /* NULL: a free slot */
+	int status;
+	char *head; /* the content type, then name and value of each header, each NUL-ended */
+	size_t head_len;
+	const char *body; /* owned by resp: freed with it */
+	size_t body_len;
+	unsigned long long used; /* for least-recently-used replacement */
+};
+static struct kept_answer kept[ANSWERS_KEPT];
+static unsigned long long kept_clock;
+
+static size_t put_head(char *buf, size_t at, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	if (at == (size_t)-1 || at + n > ANSWER_HEAD_MAX)
+		return (size_t)-1;
+	memcpy(buf + at, s, n);
+	return at + n;
+}
+
+/* The reply's content type and headers as one byte string; (size_t)-1 when they
+ * do not fit in ANSWER_HEAD_MAX bytes. */
+static size_t serialise_head(const struct reply *rp, char *buf)
+{
+	size_t at = put_head(buf, 0, rp->content_type ? rp->content_type : "");
+	for (int i = 0; i < rp->nheaders; i++)
+		at = put_head(buf, put_head(buf, at, rp->headers[i].name), rp->headers[i].value);
+	return at;
+}
+
+static struct kept_answer *kept_find(const struct reply *rp, const char *head, size_t head_len)
+{
+	size_t body_len = rp->body ? rp->body_len : 0;
+	for (int i = 0; i < ANSWERS_KEPT; i++) {
+		struct kept_answer *k = &kept[i];
+		if (k->resp && k->status == rp->status && k->head_len == head_len && k->body_len == body_len &&
+		    memcmp(k->body, rp->body ? rp->body : "", body_len) == 0 && memcmp(k->head, head, head_len) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* Keeps resp (the caller's reference passes to the list), replacing the least
+ * recently used answer. False when it cannot be kept. */
+static bool kept_add(struct MHD_Response *resp, int status, const char *head, size_t head_len, const char *body,
+		     size_t body_len)
+{
+	struct kept_answer *k = &kept[0];
+	for (int i = 1; i < ANSWERS_KEPT && k->resp; i++)
+		if (!kept[i].resp || kept[i].used < k->used)
+			k = &kept[i];
+	char *copy = malloc(head_len);
+	if (!copy)
+		return false;
+	memcpy(copy, head, head_len);
+	if (k->resp)
+		MHD_destroy_response(k->resp); /* connections still sending it keep it alive */
+	free(k->head);
+	*k = (struct kept_answer){resp, status, copy, head_len, body, body_len, ++kept_clock};
+	return true;
+}
+
+static void kept_release(void)
+{
+	for (int i = 0; i < ANSWERS_KEPT; i++) {
+		if (kept[i].resp)
+			MHD_destroy_response(kept[i].resp);
+		free(kept[i].head);
+		kept[i] = (struct kept_answer){0};
+	}
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_ctx *ctx)
 {
 	struct reply *rp = &ctx->rp;
+	char head[ANSWER_HEAD_MAX];
+	size_t head_len = serialise_head(rp, head);
+	bool keep = head_len != (size_t)-1 && (!rp->body || rp->body_len <= ANSWER_BODY_MAX);
+	ctx->status = rp->status;
+	struct kept_answer *k = keep ? kept_find(rp, head, head_len) : NULL;
+	if (k) {
+		k->used = ++kept_clock;
+		return MHD_queue_response(c, (unsigned)rp->status, k->resp);
+	}
+
 	struct MHD_Response *resp;
+	const char *body = rp->body ? rp->body : "";
+	size_t body_len = rp->body ? rp->body_len : 0;
 	if (rp->body) {
-		resp = MHD_create_response_from_buffer(rp->body_len, rp->body, MHD_RESPMEM_MUST_FREE);
-		rp->body = NULL; /* MHD owns it now */
+		resp = MHD_create_response_from_buffer_with_free_callback(rp->body_len, rp->body, free);
+		if (resp)
+			rp->body = NULL; /* MHD owns it now */
 	} else {
 		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	}
@@ -231,9 +330,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_ctx *ctx
 		MHD_add_response_header(resp, "content-type", rp->content_type); /* hyper writes names lower-case */
 	for (int i = 0; i < rp->nheaders; i++)
 		MHD_add_response_header(resp, rp->headers[i].name, rp->headers[i].value);
-	ctx->status = rp->status;
 	enum MHD_Result r = MHD_queue_response(c, (unsigned)rp->status, resp);
-	MHD_destroy_response(resp);
+	if (!keep || !kept_add(resp, rp->status, head, head_len, body, body_len))
+		MHD_destroy_response(resp);
 	return r;
 }
 
@@ -488,5 +587,6 @@ void http_stop(void)
 	if (daemon_)
 		MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
+	kept_release();
 	log_buffer_stop(); /* after the daemon: the last requests' lines are in */
 }
