@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ids.h"
+#include "jsonw.h"
 #include "limits.h"
 #include "locations.h"
 #include "names.h"
@@ -38,11 +39,13 @@ static enum err failed_validation(struct reply *rp, const struct strbuf *text, c
 	return err_set(&rp->err, ERR_FailedValidation, loc, strbuf_str(text));
 }
 
-/* REAL: bots/ops/mongodb.rs fetch_bot - an unknown id is NotFound */
-static enum err load_bot(struct request *rq, struct reply *rp, struct bot *b)
+/* REAL: bots/ops/mongodb.rs fetch_bot - an unknown id is NotFound. The bot's user
+ * comes with it (one read); check it with need_user() where the real route
+ * fetches it, after its own checks. */
+static enum err load_bot(struct request *rq, struct reply *rp, struct bot *b, struct user *u)
 {
 	/* an id with a NUL byte (from %00) cannot be stored: it names no bot */
-	int found = strlen(rq->id) == rq->id_len ? store_bot_get(rq->id, b) : 0;
+	int found = strlen(rq->id) == rq->id_len ? store_bot_with_user_get(rq->id, b, u) : 0;
 	if (found < 0)
 		return db_error(rp, "find_one_by_id", "bots", NULL);
 	if (found == 0)
@@ -51,14 +54,9 @@ static enum err load_bot(struct request *rq, struct reply *rp, struct bot *b)
 }
 
 /* REAL: users/ops/mongodb.rs fetch_user - only with inconsistent data */
-static enum err load_user(struct reply *rp, const char *id, struct user *u)
+static enum err need_user(struct reply *rp, const struct user *u)
 {
-	int found = store_user_get(id, u);
-	if (found < 0)
-		return db_error(rp, "find_one_by_id", "users", NULL);
-	if (found == 0)
-		return err_set(&rp->err, ERR_NotFound, LOC_USER_NOT_FOUND, NULL);
-	return ERR_OK;
+	return u->id ? ERR_OK : err_set(&rp->err, ERR_NotFound, LOC_USER_NOT_FOUND, NULL);
 }
 
 static bool caller_is_bot(const struct request *rq) { return rq->caller.bot_owner != NULL; }
@@ -132,7 +130,9 @@ enum err bots_create(struct request *rq, struct reply *rp)
 		e = db_error(rp, "insert_one", "bots", NULL);
 		goto out;
 	}
-	rp->json = wire_bot_with_user(&b, &u);
+	struct strbuf sb = STRBUF_INIT;
+	wire_bot_with_user(&sb, &b, &u);
+	reply_json_text(rp, &sb);
 	e = ERR_OK;
 out:
 	free(cured);
@@ -151,26 +151,33 @@ enum err bots_fetch_owned(struct request *rq, struct reply *rp)
 	size_t n = 0;
 	if (store_bots_owned(rq->caller.id, &bots, &n))
 		return db_error(rp, "find", "bots", NULL);
-	cJSON *o = cJSON_CreateObject();
-	cJSON *ab = cJSON_AddArrayToObject(o, "bots");
-	cJSON *au = cJSON_AddArrayToObject(o, "users");
+	struct strbuf ab = STRBUF_INIT, au = STRBUF_INIT;
 	enum err e = ERR_OK;
+	jsonw_open(&ab, '{');
+	jsonw_key(&ab, "bots");
+	jsonw_open(&ab, '[');
+	jsonw_open(&au, '[');
 	for (size_t i = 0; i < n; i++) {
 		struct user u = {0};
-		cJSON_AddItemToArray(ab, wire_bot(&bots[i]));
+		wire_bot(&ab, &bots[i]);
 		int found = store_user_get(bots[i].id, &u);
 		if (found < 0)
 			e = db_error(rp, "find", "users", NULL);
 		else if (found)
-			cJSON_AddItemToArray(au, wire_user(&u, VIEW_SELF, NULL));
+			wire_user(&au, &u, VIEW_SELF, NULL, true);
 		user_release(&u);
 		bot_release(&bots[i]);
 	}
 	free(bots);
-	if (e)
-		cJSON_Delete(o);
-	else
-		rp->json = o;
+	jsonw_close(&ab, ']');
+	jsonw_close(&au, ']');
+	jsonw_key(&ab, "users");
+	jsonw_raw(&ab, strbuf_str(&au));
+	jsonw_close(&ab, '}');
+	if (!e)
+		reply_json_text(rp, &ab);
+	strbuf_release(&ab);
+	strbuf_release(&au);
 	return e;
 }
 
@@ -185,17 +192,22 @@ enum err bots_fetch(struct request *rq, struct reply *rp)
 	enum err e;
 	if (caller_is_bot(rq))
 		return err_set(&rp->err, ERR_IsBot, LOC_FETCH_IS_BOT, NULL);
-	if ((e = load_bot(rq, rp, &b)))
+	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
 	if (strcmp(b.owner, rq->caller.id) != 0) {
 		e = err_set(&rp->err, ERR_NotFound, LOC_FETCH_NOT_OWNER, NULL);
 		goto out;
 	}
-	if ((e = load_user(rp, b.id, &u)))
+	if ((e = need_user(rp, &u)))
 		goto out;
-	rp->json = cJSON_CreateObject();
-	cJSON_AddItemToObject(rp->json, "bot", wire_bot(&b));
-	cJSON_AddItemToObject(rp->json, "user", wire_user(&u, VIEW_NONE, NULL));
+	struct strbuf sb = STRBUF_INIT;
+	jsonw_open(&sb, '{');
+	jsonw_key(&sb, "bot");
+	wire_bot(&sb, &b);
+	jsonw_key(&sb, "user");
+	wire_user(&sb, &u, VIEW_NONE, NULL, true);
+	jsonw_close(&sb, '}');
+	reply_json_text(rp, &sb);
 out:
 	bot_release(&b);
 	user_release(&u);
@@ -469,13 +481,13 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		e = failed_validation(rp, &text, LOC_EDIT_VALIDATION);
 		goto out;
 	}
-	if ((e = load_bot(rq, rp, &b)))
+	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
 	if (strcmp(b.owner, rq->caller.id) != 0) {
 		e = err_set(&rp->err, ERR_NotFound, LOC_EDIT_NOT_OWNER, NULL);
 		goto out;
 	}
-	if ((e = load_user(rp, b.id, &u)))
+	if ((e = need_user(rp, &u)))
 		goto out;
 	if (ed.name) {
 		/* REAL: update_username writes at once (even an unchanged name) */
@@ -539,8 +551,10 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		b.oauth2 = shown_oauth2;
 		shown_oauth2 = NULL;
 	}
-done:
-	rp->json = wire_bot_with_user(&b, &u);
+done:;
+	struct strbuf sb = STRBUF_INIT;
+	wire_bot_with_user(&sb, &b, &u);
+	reply_json_text(rp, &sb);
 	e = ERR_OK;
 out:
 	free(shown_oauth2);
@@ -559,13 +573,13 @@ enum err bots_delete(struct request *rq, struct reply *rp)
 	struct bot b = {0};
 	struct user u = {0};
 	enum err e;
-	if ((e = load_bot(rq, rp, &b)))
+	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
 	if (strcmp(b.owner, rq->caller.id) != 0) {
 		e = err_set(&rp->err, ERR_NotFound, LOC_DELETE_NOT_OWNER, NULL);
 		goto out;
 	}
-	if ((e = load_user(rp, b.id, &u)))
+	if ((e = need_user(rp, &u)))
 		goto out;
 	/* REAL: mark_deleted - name, discriminator 0000, flags exactly 2, relations,
 	 * avatar, status, profile cleared; bot owner, badges, display name kept */
@@ -603,7 +617,7 @@ enum err bots_fetch_public(struct request *rq, struct reply *rp)
 	struct bot b = {0};
 	struct user u = {0};
 	enum err e;
-	if ((e = load_bot(rq, rp, &b)))
+	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
 	bool owner = (rq->who == PRINCIPAL_USER || rq->who == PRINCIPAL_BOT) &&
 		     strcmp(b.owner, rq->caller.id) == 0;
@@ -611,9 +625,11 @@ enum err bots_fetch_public(struct request *rq, struct reply *rp)
 		e = err_set(&rp->err, ERR_NotFound, LOC_PUBLIC_NOT_FOUND, NULL);
 		goto out;
 	}
-	if ((e = load_user(rp, b.id, &u)))
+	if ((e = need_user(rp, &u)))
 		goto out;
-	rp->json = wire_public_bot(&b, &u);
+	struct strbuf sb = STRBUF_INIT;
+	wire_public_bot(&sb, &b, &u);
+	reply_json_text(rp, &sb);
 out:
 	bot_release(&b);
 	user_release(&u);
@@ -771,13 +787,13 @@ enum err bots_invite(struct request *rq, struct reply *rp)
 		return bad_body(rp, DECODE_422);
 	if (caller_is_bot(rq))
 		return err_set(&rp->err, ERR_IsBot, LOC_INVITE_IS_BOT, NULL);
-	if ((e = load_bot(rq, rp, &b)))
+	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
 	if (!b.public_ && strcmp(b.owner, rq->caller.id) != 0) {
 		e = err_set(&rp->err, ERR_BotIsPrivate, LOC_INVITE_PRIVATE, NULL);
 		goto out;
 	}
-	if ((e = load_user(rp, b.id, &u)))
+	if ((e = need_user(rp, &u)))
 		goto out;
 	e = server ? invite_to_server(rq, rp, server->valuestring, b.id)
 		   : invite_to_group(rq, rp, group->valuestring, b.id);

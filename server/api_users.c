@@ -79,7 +79,9 @@ enum err root_fetch(struct request *rq, struct reply *rp)
  * REAL: routes/users/fetch_self.rs */
 enum err users_fetch_self(struct request *rq, struct reply *rp)
 {
-	rp->json = wire_user(&rq->caller, VIEW_SELF, NULL);
+	struct strbuf sb = STRBUF_INIT;
+	wire_user(&sb, &rq->caller, VIEW_SELF, NULL, true);
+	reply_json_text(rp, &sb);
 	return ERR_OK;
 }
 
@@ -169,10 +171,8 @@ enum err users_fetch(struct request *rq, struct reply *rp)
 	struct user u = {0};
 	char *rel = NULL;
 	enum err e = ERR_OK;
-	if (strlen(rq->id) == rq->id_len && strcmp(rq->id, rq->caller.id) == 0) {
-		rp->json = wire_user(&rq->caller, VIEW_SELF, NULL);
-		return ERR_OK;
-	}
+	if (strlen(rq->id) == rq->id_len && strcmp(rq->id, rq->caller.id) == 0)
+		return users_fetch_self(rq, rp);
 	int found = strlen(rq->id) == rq->id_len ? store_user_get(rq->id, &u) : 0;
 	if (found <= 0) {
 		if (found < 0) {
@@ -192,9 +192,10 @@ enum err users_fetch(struct request *rq, struct reply *rp)
 	/* REAL: bridge/v0.rs User::into(db, Some(caller)) - a bot is always "None" and
 	 * shows its status; anyone else gets the caller's relations entry, and the
 	 * status only with ViewProfile */
-	rp->json = wire_user(&u, VIEW_OTHER, u.bot_owner ? "None" : rel ? rel : "None");
-	if (!u.bot_owner && !(perm & USER_PERM_VIEW_PROFILE))
-		cJSON_DeleteItemFromObjectCaseSensitive(rp->json, "status");
+	struct strbuf sb = STRBUF_INIT;
+	wire_user(&sb, &u, VIEW_OTHER, u.bot_owner ? "None" : rel ? rel : "None",
+		  u.bot_owner || (perm & USER_PERM_VIEW_PROFILE));
+	reply_json_text(rp, &sb);
 out:
 	free(rel);
 	user_release(&u);

@@ -315,7 +315,10 @@ enum err control_users_create(struct request *rq, struct reply *rp)
 		goto out;
 	}
 	rp->json = cJSON_CreateObject();
-	cJSON_AddItemToObject(rp->json, "user", wire_user(&u, VIEW_SELF, NULL));
+	struct strbuf user = STRBUF_INIT;
+	wire_user(&user, &u, VIEW_SELF, NULL, true);
+	cJSON_AddItemToObject(rp->json, "user", cJSON_CreateRaw(strbuf_str(&user)));
+	strbuf_release(&user);
 	cJSON_AddStringToObject(rp->json, "token", token);
 out:
 	free(cured);

@@ -245,11 +245,13 @@ static void render(struct request *rq, struct reply *rp, enum err e)
 	}
 	rp->status = rp->status ? rp->status : 200;
 	if (rp->json) {
+		free(rp->body);
 		rp->body = cJSON_PrintUnformatted(rp->json);
 		rp->body_len = strlen(rp->body);
-		wire_nul_escape(&rp->body, &rp->body_len);
 		rp->content_type = "application/json";
 	}
+	if (rp->body && rp->content_type && strcmp(rp->content_type, "application/json") == 0)
+		wire_nul_escape(&rp->body, &rp->body_len);
 }
 
 /* The control API is the mock's own: never counted against a bucket, never

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
+
 static const struct {
 	const char *name;
 	int status;
@@ -49,53 +51,6 @@ void err_release(struct err_detail *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Bytes of s as cJSON_PrintUnformatted writes a string, quotes included: '"',
- * '\\' and the control characters escaped (\b \f \n \r \t, else \u00xx), other
- * bytes as they are. With out NULL, only counts. */
-static size_t json_string(char *out, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 1;
-	if (out)
-		out[0] = '"';
-	for (;;) {
-		const unsigned char *run = p;
-		while (*p >= 32 && *p != '"' && *p != '\\')
-			p++;
-		if (out)
-			memcpy(out + n, run, (size_t)(p - run));
-		n += (size_t)(p - run);
-		if (!*p)
-			break;
-		unsigned char c = *p++, e = 0;
-		switch (c) {
-		case '"': e = '"'; break;
-		case '\\': e = '\\'; break;
-		case '\b': e = 'b'; break;
-		case '\f': e = 'f'; break;
-		case '\n': e = 'n'; break;
-		case '\r': e = 'r'; break;
-		case '\t': e = 't'; break;
-		default: break;
-		}
-		if (e) {
-			if (out) {
-				out[n] = '\\';
-				out[n + 1] = (char)e;
-			}
-			n += 2;
-		} else {
-			if (out)
-				memcpy(out + n, (char[6]){'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}, 6);
-			n += 6;
-		}
-	}
-	if (out)
-		out[n] = '"';
-	return n + 1;
-}
-
 /* err_body for the types without a numeric field: {"type":...,fields,"location":...}
  * in one allocation, byte for byte what the cJSON tree printed. */
 static char *err_body_direct(const struct err_detail *d, unsigned f, const char *t)
@@ -128,7 +83,7 @@ static char *err_body_direct(const struct err_detail *d, unsigned f, const char 
 	if (worst >= sizeof(stack)) {
 		size_t len = 2; /* { } */
 		for (int i = 0; i < k; i++)
-			len += (i ? 1 : 0) + json_string(NULL, key[i]) + 1 + json_string(NULL, val[i]);
+			len += (i ? 1 : 0) + jsonw_quote(NULL, key[i]) + 1 + jsonw_quote(NULL, val[i]);
 		if (!(out = counted = malloc(len + 1)))
 			return NULL;
 	}
@@ -137,9 +92,9 @@ static char *err_body_direct(const struct err_detail *d, unsigned f, const char 
 	for (int i = 0; i < k; i++) {
 		if (i)
 			out[n++] = ',';
-		n += json_string(out + n, key[i]);
+		n += jsonw_quote(out + n, key[i]);
 		out[n++] = ':';
-		n += json_string(out + n, val[i]);
+		n += jsonw_quote(out + n, val[i]);
 	}
 	out[n++] = '}';
 	out[n] = 0;

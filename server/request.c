@@ -28,6 +28,13 @@ void reply_release(struct reply *rp)
 	reply_init(rp);
 }
 
+void reply_json_text(struct reply *rp, struct strbuf *sb)
+{
+	free(rp->body);
+	rp->body = strbuf_detach(sb, &rp->body_len);
+	rp->content_type = "application/json";
+}
+
 void reply_header(struct reply *rp, const char *name, const char *value)
 {
 	if (rp->nheaders == REPLY_HEADERS_MAX)

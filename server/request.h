@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "limits.h"
 #include "model.h"
+#include "strbuf.h"
 
 /* The result of the user guard. */
 enum principal_kind {
@@ -69,7 +70,7 @@ struct request {
 struct reply {
 	int status;           /* set by dispatch from the result, never by handlers */
 	cJSON *json;          /* success body (owned), serialised compactly */
-	char *body;           /* or raw bytes (owned) */
+	char *body;           /* or the bytes to send (owned) */
 	size_t body_len;
 	const char *content_type;
 	struct header headers[REPLY_HEADERS_MAX];
@@ -83,6 +84,8 @@ struct reply {
 void request_release(struct request *rq);
 void reply_init(struct reply *rp);
 void reply_release(struct reply *rp);
+/* The JSON text in sb (emptied) becomes the success body. */
+void reply_json_text(struct reply *rp, struct strbuf *sb);
 /* Adds a response header (value copied); name is a static string. */
 void reply_header(struct reply *rp, const char *name, const char *value);
 /* The same with a static value (not copied, never freed). */

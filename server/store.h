@@ -44,6 +44,9 @@ int store_discriminator_change_add(const char *user_id, int64_t at_ms);
 int store_session_insert(const char *token, const char *id, const char *user_id, const char *name);
 
 int store_bot_get(const char *id, struct bot *b);
+/* The bot and its user in one read: 1 and the bot (u->id NULL when it has no
+ * user), 0 when there is no such bot, -1 on a database error. */
+int store_bot_with_user_get(const char *id, struct bot *b, struct user *u);
 int store_bot_insert(const struct bot *b);
 int store_bot_update(const struct bot *b);
 int store_bot_delete(const char *id);

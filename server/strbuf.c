@@ -59,6 +59,32 @@ int strbuf_add(struct strbuf *sb, const void *data, size_t n)
 	return 0;
 }
 
+char *strbuf_extend(struct strbuf *sb, size_t n)
+{
+	if (grow(sb, n))
+		return NULL;
+	char *at = sb->buf + sb->len;
+	sb->len += n;
+	sb->buf[sb->len] = 0;
+	return at;
+}
+
+void strbuf_truncate(struct strbuf *sb, size_t len)
+{
+	if (sb->buf && len <= sb->len) {
+		sb->len = len;
+		sb->buf[len] = 0;
+	}
+}
+
+void strbuf_reserve(struct strbuf *sb, size_t n)
+{
+	if (sb->max && n > sb->max)
+		n = sb->max;
+	if (n > sb->len)
+		grow(sb, n - sb->len);
+}
+
 int strbuf_adds(struct strbuf *sb, const char *s) { return strbuf_add(sb, s, strlen(s)); }
 
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...)

@@ -23,6 +23,14 @@ char *strbuf_detach(struct strbuf *sb, size_t *len);
 /* Returns 0, or -1 (nothing appended) when max would be exceeded. */
 int strbuf_add(struct strbuf *sb, const void *data, size_t n);
 int strbuf_adds(struct strbuf *sb, const char *s);
+/* Makes room for n more bytes at the end and counts them in len: returns where to
+ * write them (the NUL after them is set), or NULL when max would be exceeded. */
+char *strbuf_extend(struct strbuf *sb, size_t n);
+/* Shortens the text to len bytes (len <= sb->len). */
+void strbuf_truncate(struct strbuf *sb, size_t len);
+/* Makes room for at least n bytes in all, so that writing up to them allocates
+ * no more (an answer's likely size, say). */
+void strbuf_reserve(struct strbuf *sb, size_t n);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *strbuf_str(const struct strbuf *sb);
 

@@ -7,175 +7,196 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "limits.h"
 
-/* PERF: every key of a wire object is a string literal, so the tree may point at
- * it instead of copying it (cJSON_AddItemToObjectCS): a malloc and a free less per
- * field, 3 000 instructions per GET /bots/{id} (docs/performance.md#json). key
- * must be a literal. As cJSON_Add*ToObject: returns item, or NULL (and frees
- * item) when it could not be added; a NULL item (out of memory) adds nothing. */
-static cJSON *put(cJSON *o, const char *key, cJSON *item)
-{
-	if (!cJSON_AddItemToObjectCS(o, key, item)) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	return item;
-}
-
-static void add_str_if(cJSON *o, const char *key, const char *s)
-{
-	if (s && *s)
-		put(o, key, cJSON_CreateString(s));
-}
-
-/* A stored JSON text as a tree (NULL when unset or unparsable). */
-static cJSON *parse_stored(const char *text)
-{
-	return text ? cJSON_Parse(text) : NULL;
-}
-
-/* PERF: a stored JSON text as a raw item holding exactly what parse_stored() and
- * printing would emit (NULL when unset or unparsable), without building the tree
- * for each answer: the OAuth2 settings are half the nodes of a Bot, and parsing,
- * printing and freeing them was a fifth of a GET /bots/{id}
- * (docs/performance.md#json). The canonical text of the last few stored texts is
- * kept; a text seen before costs one strcmp. Not thread-safe: like the store, it
- * runs under http.c's dispatch lock. */
-#define RAW_CACHE_SIZE 4
-static cJSON *stored_raw(const char *text)
+/* A stored JSON text (an OAuth2 setting, a File, relations) in the form cJSON
+ * prints it (NULL when unset or unparsable). PERF: the canonical text of the last
+ * few stored texts is kept, so a text seen before costs one strcmp instead of a
+ * parse and a print (docs/performance.md#json). The result is valid until the
+ * next call. Not thread-safe: like the store, it runs under http.c's dispatch
+ * lock. */
+#define CANONICAL_KEPT 8
+static const char *stored_canonical(const char *text)
 {
 	static struct {
 		char *text, *canonical; /* canonical NULL: unparsable */
-	} cache[RAW_CACHE_SIZE];
+	} cache[CANONICAL_KEPT];
 	static unsigned next;
+	static char *uncached;
 	if (!text)
 		return NULL;
-	int i;
-	for (i = 0; i < RAW_CACHE_SIZE; i++)
+	for (int i = 0; i < CANONICAL_KEPT; i++)
 		if (cache[i].text && strcmp(cache[i].text, text) == 0)
-			break;
-	if (i == RAW_CACHE_SIZE) {
-		cJSON *tree = cJSON_Parse(text);
-		char *canonical = tree ? cJSON_PrintUnformatted(tree) : NULL;
-		cJSON_Delete(tree);
-		char *copy = strdup(text);
-		if (!copy || (tree && !canonical)) { /* out of memory: no caching */
-			free(copy);
-			cJSON *raw = canonical ? cJSON_CreateRaw(canonical) : NULL;
-			free(canonical);
-			return raw;
-		}
-		i = (int)(next++ % RAW_CACHE_SIZE);
-		free(cache[i].text);
-		free(cache[i].canonical);
-		cache[i].text = copy;
-		cache[i].canonical = canonical;
+			return cache[i].canonical;
+	cJSON *tree = cJSON_Parse(text);
+	char *canonical = tree ? cJSON_PrintUnformatted(tree) : NULL;
+	cJSON_Delete(tree);
+	char *copy = strdup(text);
+	if (!copy || (tree && !canonical)) { /* out of memory: not kept */
+		free(copy);
+		free(uncached);
+		return uncached = canonical;
 	}
-	return cache[i].canonical ? cJSON_CreateRaw(cache[i].canonical) : NULL;
+	int i = (int)(next++ % CANONICAL_KEPT);
+	free(cache[i].text);
+	free(cache[i].canonical);
+	cache[i].text = copy;
+	cache[i].canonical = canonical;
+	return canonical;
 }
 
-void wire_bot_into(cJSON *o, const struct bot *b)
+static void str_if(struct strbuf *sb, const char *key, const char *s)
 {
-	put(o, "_id", cJSON_CreateString(b->id));
-	put(o, "owner", cJSON_CreateString(b->owner));
-	put(o, "token", cJSON_CreateString(b->token));
-	put(o, "public", cJSON_CreateBool(b->public_)); /* always, false included */
-	if (b->analytics)
-		put(o, "analytics", cJSON_CreateTrue());
-	if (b->discoverable)
-		put(o, "discoverable", cJSON_CreateTrue());
-	add_str_if(o, "interactions_url", b->interactions_url);
-	add_str_if(o, "terms_of_service_url", b->terms_of_service_url);
-	add_str_if(o, "privacy_policy_url", b->privacy_policy_url);
+	if (s && *s) {
+		jsonw_key(sb, key);
+		jsonw_string(sb, s);
+	}
+}
+
+/* A NULL string is left out, as a tree without that key would print. */
+static void str_field(struct strbuf *sb, const char *key, const char *s)
+{
+	if (s) {
+		jsonw_key(sb, key);
+		jsonw_string(sb, s);
+	}
+}
+
+/* The Bot keys, without the braces (BotWithUserResponse flattens them). */
+static void bot_fields(struct strbuf *sb, const struct bot *b)
+{
+	str_field(sb, "_id", b->id);
+	str_field(sb, "owner", b->owner);
+	str_field(sb, "token", b->token);
+	jsonw_key(sb, "public"); /* always, false included */
+	jsonw_bool(sb, b->public_);
+	if (b->analytics) {
+		jsonw_key(sb, "analytics");
+		jsonw_bool(sb, true);
+	}
+	if (b->discoverable) {
+		jsonw_key(sb, "discoverable");
+		jsonw_bool(sb, true);
+	}
+	str_if(sb, "interactions_url", b->interactions_url);
+	str_if(sb, "terms_of_service_url", b->terms_of_service_url);
+	str_if(sb, "privacy_policy_url", b->privacy_policy_url);
 	/* REAL: feat/oauth2 bridge/v0.rs - oauth2 between privacy_policy_url and flags */
-	cJSON *oauth2 = stored_raw(b->oauth2);
-	if (oauth2)
-		put(o, "oauth2", oauth2);
-	if (b->flags)
-		put(o, "flags", cJSON_CreateNumber((double)b->flags));
+	const char *oauth2 = stored_canonical(b->oauth2);
+	if (oauth2) {
+		jsonw_key(sb, "oauth2");
+		jsonw_raw(sb, oauth2);
+	}
+	if (b->flags) {
+		jsonw_key(sb, "flags");
+		jsonw_int(sb, b->flags);
+	}
 }
 
-cJSON *wire_bot(const struct bot *b)
+void wire_bot(struct strbuf *sb, const struct bot *b)
 {
-	cJSON *o = cJSON_CreateObject();
-	wire_bot_into(o, b);
-	return o;
+	jsonw_open(sb, '{');
+	bot_fields(sb, b);
+	jsonw_close(sb, '}');
 }
 
 /* REAL: bridge/v0.rs - an Invisible presence is hidden, and status is omitted when
  * nothing is left of it. */
-static void add_status(cJSON *o, const struct user *u)
+static void status(struct strbuf *sb, const struct user *u)
 {
 	bool invisible = u->status_presence && strcmp(u->status_presence, "Invisible") == 0;
 	bool text = u->status_text != NULL;
 	bool presence = u->status_presence && !invisible;
 	if (!text && !presence)
 		return;
-	cJSON *s = put(o, "status", cJSON_CreateObject());
+	jsonw_key(sb, "status");
+	jsonw_open(sb, '{');
 	if (text)
-		put(s, "text", cJSON_CreateString(u->status_text));
+		str_field(sb, "text", u->status_text);
 	if (presence)
-		put(s, "presence", cJSON_CreateString(u->status_presence));
+		str_field(sb, "presence", u->status_presence);
+	jsonw_close(sb, '}');
 }
 
-cJSON *wire_user(const struct user *u, enum user_view view, const char *relationship)
+/* A non-empty array or object (what a tree with children prints as). */
+static bool has_members(const char *canonical)
 {
-	cJSON *o = cJSON_CreateObject();
-	put(o, "_id", cJSON_CreateString(u->id));
-	put(o, "username", cJSON_CreateString(u->username));
-	put(o, "discriminator", cJSON_CreateString(u->discriminator));
+	return canonical && (canonical[0] == '[' || canonical[0] == '{') && canonical[1] != ']' && canonical[1] != '}';
+}
+
+void wire_user(struct strbuf *sb, const struct user *u, enum user_view view, const char *relationship,
+	       bool show_status)
+{
+	jsonw_open(sb, '{');
+	str_field(sb, "_id", u->id);
+	str_field(sb, "username", u->username);
+	str_field(sb, "discriminator", u->discriminator);
 	if (u->display_name)
-		put(o, "display_name", cJSON_CreateString(u->display_name));
+		str_field(sb, "display_name", u->display_name);
 	if (u->pronouns)
-		put(o, "pronouns", cJSON_CreateString(u->pronouns));
-	cJSON *avatar = parse_stored(u->avatar);
-	if (avatar)
-		put(o, "avatar", avatar);
-	if (view == VIEW_SELF) {
-		cJSON *rel = parse_stored(u->relations);
-		if (cJSON_GetArraySize(rel) > 0)
-			put(o, "relations", rel);
-		else
-			cJSON_Delete(rel);
+		str_field(sb, "pronouns", u->pronouns);
+	const char *avatar = stored_canonical(u->avatar);
+	if (avatar) {
+		jsonw_key(sb, "avatar");
+		jsonw_raw(sb, avatar);
 	}
-	if (u->badges)
-		put(o, "badges", cJSON_CreateNumber((double)u->badges));
-	add_status(o, u);
-	if (u->flags)
-		put(o, "flags", cJSON_CreateNumber((double)u->flags));
-	if (u->privileged)
-		put(o, "privileged", cJSON_CreateTrue());
+	if (view == VIEW_SELF) {
+		const char *rel = stored_canonical(u->relations);
+		if (has_members(rel)) {
+			jsonw_key(sb, "relations");
+			jsonw_raw(sb, rel);
+		}
+	}
+	if (u->badges) {
+		jsonw_key(sb, "badges");
+		jsonw_int(sb, u->badges);
+	}
+	if (show_status)
+		status(sb, u);
+	if (u->flags) {
+		jsonw_key(sb, "flags");
+		jsonw_int(sb, u->flags);
+	}
+	if (u->privileged) {
+		jsonw_key(sb, "privileged");
+		jsonw_bool(sb, true);
+	}
 	if (u->bot_owner) {
-		cJSON *bot = put(o, "bot", cJSON_CreateObject());
-		put(bot, "owner", cJSON_CreateString(u->bot_owner));
+		jsonw_key(sb, "bot");
+		jsonw_open(sb, '{');
+		str_field(sb, "owner", u->bot_owner);
+		jsonw_close(sb, '}');
 	}
 	const char *rel = view == VIEW_SELF ? "User" : view == VIEW_NONE ? "None" : relationship;
-	put(o, "relationship", cJSON_CreateString(rel ? rel : "None"));
+	str_field(sb, "relationship", rel ? rel : "None");
 	/* DIFF: no presence service; every user is offline (docs/fidelity.md#online) */
-	put(o, "online", cJSON_CreateFalse());
-	return o;
+	jsonw_key(sb, "online");
+	jsonw_bool(sb, false);
+	jsonw_close(sb, '}');
 }
 
-cJSON *wire_bot_with_user(const struct bot *b, const struct user *u)
+void wire_bot_with_user(struct strbuf *sb, const struct bot *b, const struct user *u)
 {
-	cJSON *o = wire_bot(b);
-	put(o, "user", wire_user(u, VIEW_SELF, NULL));
-	return o;
+	jsonw_open(sb, '{');
+	bot_fields(sb, b);
+	jsonw_key(sb, "user");
+	wire_user(sb, u, VIEW_SELF, NULL, true);
+	jsonw_close(sb, '}');
 }
 
-cJSON *wire_public_bot(const struct bot *b, const struct user *u)
+void wire_public_bot(struct strbuf *sb, const struct bot *b, const struct user *u)
 {
-	cJSON *o = cJSON_CreateObject();
-	put(o, "_id", cJSON_CreateString(b->id));
-	put(o, "username", cJSON_CreateString(u->username));
-	cJSON *avatar = parse_stored(u->avatar);
+	jsonw_open(sb, '{');
+	str_field(sb, "_id", b->id);
+	str_field(sb, "username", u->username);
+	cJSON *avatar = u->avatar ? cJSON_Parse(u->avatar) : NULL;
 	const cJSON *file_id = cJSON_GetObjectItemCaseSensitive(avatar, "_id");
 	if (cJSON_IsString(file_id))
-		put(o, "avatar", cJSON_CreateString(file_id->valuestring));
+		str_field(sb, "avatar", file_id->valuestring);
 	cJSON_Delete(avatar);
-	add_str_if(o, "description", u->profile_content);
-	return o;
+	str_if(sb, "description", u->profile_content);
+	jsonw_close(sb, '}');
 }
 
 /* ---- strict syntax ------------------------------------------------------------ */

@@ -1,6 +1,5 @@
 /* wire.h: stored objects -> the JSON shapes clients parse, with the real omission
- * rules and key order; and request-body decoding with serde's rules.
- * Every returned cJSON tree is owned by the caller. */
+ * rules and key order; and request-body decoding with serde's rules. */
 #ifndef STOAT_WIRE_H
 #define STOAT_WIRE_H
 
@@ -10,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "model.h"
+#include "strbuf.h"
 
 /* How a User is rendered (auth-and-users.md §2.2). */
 enum user_view {
@@ -18,16 +18,17 @@ enum user_view {
 	VIEW_OTHER /* seen by another user: relationship given, relations omitted */
 };
 
-/* REAL: crates/core/models/src/v0/bots.rs Bot, bridge/v0.rs */
-cJSON *wire_bot(const struct bot *b);
-/* Adds the Bot keys to obj (BotWithUserResponse flattens them). */
-void wire_bot_into(cJSON *obj, const struct bot *b);
-/* relationship is used for VIEW_OTHER only. */
-cJSON *wire_user(const struct user *u, enum user_view view, const char *relationship);
+/* The answers are appended to sb as JSON text (jsonw.h).
+ * REAL: crates/core/models/src/v0/bots.rs Bot, bridge/v0.rs */
+void wire_bot(struct strbuf *sb, const struct bot *b);
+/* relationship is used for VIEW_OTHER only; show_status false leaves out the
+ * status a caller without ViewProfile may not see. */
+void wire_user(struct strbuf *sb, const struct user *u, enum user_view view, const char *relationship,
+	       bool show_status);
 /* BotWithUserResponse: the bot keys, then "user" as self. */
-cJSON *wire_bot_with_user(const struct bot *b, const struct user *u);
+void wire_bot_with_user(struct strbuf *sb, const struct bot *b, const struct user *u);
 /* PublicBot: _id, username, avatar (file id), description. */
-cJSON *wire_public_bot(const struct bot *b, const struct user *u);
+void wire_public_bot(struct strbuf *sb, const struct bot *b, const struct user *u);
 
 /* ---- request bodies -------------------------------------------------------- */
 
