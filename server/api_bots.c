@@ -542,7 +542,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		ids_new_token(token);
 		model_set(&b.token, token);
 	}
-	if (store_bot_update(&b)) {
+	if (store_bot_update(&b, ed.remove & REMOVE_TOKEN)) {
 		e = db_error(rp, "update_one_by_id", "bots", NULL);
 		goto out;
 	}

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,7 +52,22 @@ static struct watch watches = {&watches, &watches, -1, {0, 0}, false};
 static pthread_t watchdog;
 static bool watchdog_running, watchdog_stop;
 
+/* The request headers dispatch looks at (struct request). */
+enum wanted_header {
+	H_BOT_TOKEN, H_SESSION_TOKEN, H_OAUTH2_TOKEN, H_ACCEPT, H_ORIGIN, H_CONTENT_TYPE,
+	H_AC_REQUEST_METHOD, H_AC_REQUEST_HEADERS, H_FORWARDED_FOR, H_COUNT
+};
+/* One pass over the request's header lines and query items: their size as sent
+ * (the request line's is added by the caller), and the first value of each
+ * wanted header, found as MHD_lookup_connection_value would (any case). PERF:
+ * one pass instead of a lookup per header (docs/performance.md#http). */
+struct head_scan {
+	size_t bytes; /* "name: value" CRLF per header, "?name=value" per query item */
+	const char *value[H_COUNT];
+};
+
 struct conn_ctx {
+	struct head_scan head;
 	struct strbuf body;
 	bool over_limit;
 	bool answered;      /* rp holds the answer (set before a delay suspends us) */
@@ -141,12 +157,33 @@ static void *watchdog_main(void *arg)
 	return NULL;
 }
 
-/* Bytes of the request line and header lines as sent, without the empty line
- * that ends them: "name: value" CRLF per header, "?name=value" per query item. */
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static const struct {
+	const char *name;
+	size_t len;
+} wanted[H_COUNT] = {
+#define W(i, n) [i] = {n, sizeof(n) - 1}
+	W(H_BOT_TOKEN, "x-bot-token"),
+	W(H_SESSION_TOKEN, "x-session-token"),
+	W(H_OAUTH2_TOKEN, "x-oauth2-token"),
+	W(H_ACCEPT, "accept"),
+	W(H_ORIGIN, "origin"),
+	W(H_CONTENT_TYPE, "content-type"),
+	W(H_AC_REQUEST_METHOD, "access-control-request-method"),
+	W(H_AC_REQUEST_HEADERS, "access-control-request-headers"),
+	W(H_FORWARDED_FOR, "x-forwarded-for"),
+#undef W
+};
+
+static enum MHD_Result scan_head(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	size_t v = value ? strlen(value) : 0;
-	*(size_t *)cls += strlen(key) + (kind == MHD_HEADER_KIND ? v + 4 : (value ? v + 2 : 1));
+	struct head_scan *hs = cls;
+	size_t k = strlen(key), v = value ? strlen(value) : 0;
+	hs->bytes += k + (kind == MHD_HEADER_KIND ? v + 4 : (value ? v + 2 : 1));
+	if (kind != MHD_HEADER_KIND)
+		return MHD_YES;
+	for (int i = 0; i < H_COUNT; i++)
+		if (wanted[i].len == k && !hs->value[i] && strcasecmp(wanted[i].name, key) == 0)
+			hs->value[i] = value;
 	return MHD_YES;
 }
 
@@ -158,9 +195,9 @@ static long long elapsed_us(const struct timespec *a)
 }
 
 /* A header value that is not UTF-8 is dropped, as Rocket does. */
-static const char *header(struct MHD_Connection *c, const char *name)
+static const char *header(const struct conn_ctx *ctx, enum wanted_header h)
 {
-	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+	const char *v = ctx->head.value[h];
 	return v && utf8_valid(v, strlen(v)) ? v : NULL;
 }
 
@@ -189,15 +226,15 @@ static void fill_request(struct conn_ctx *ctx, struct MHD_Connection *c, const c
 	rq->path = url;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, query);
 	rq->query = query->len ? query->buf : NULL;
-	rq->bot_token = header(c, "x-bot-token");
-	rq->session_token = header(c, "x-session-token");
-	rq->oauth2_token = header(c, "x-oauth2-token");
-	rq->accept = header(c, "accept");
-	rq->origin = header(c, "origin");
-	rq->content_type = header(c, "content-type");
-	rq->ac_request_method = header(c, "access-control-request-method");
-	rq->ac_request_headers = header(c, "access-control-request-headers");
-	rq->forwarded_for = header(c, "x-forwarded-for");
+	rq->bot_token = header(ctx, H_BOT_TOKEN);
+	rq->session_token = header(ctx, H_SESSION_TOKEN);
+	rq->oauth2_token = header(ctx, H_OAUTH2_TOKEN);
+	rq->accept = header(ctx, H_ACCEPT);
+	rq->origin = header(ctx, H_ORIGIN);
+	rq->content_type = header(ctx, H_CONTENT_TYPE);
+	rq->ac_request_method = header(ctx, H_AC_REQUEST_METHOD);
+	rq->ac_request_headers = header(ctx, H_AC_REQUEST_HEADERS);
+	rq->forwarded_for = header(ctx, H_FORWARDED_FOR);
 	/* PERF: only the rate limiter reads client_ip; formatting it costs 1 700
 	 * instructions a request (docs/performance.md#http) */
 	const union MHD_ConnectionInfo *ci =
@@ -364,13 +401,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		strbuf_init(&ctx->body, JSON_LIMIT);
 		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
-		snprintf(ctx->method, sizeof(ctx->method), "%s", method);
+		str_copy(ctx->method, sizeof(ctx->method), method);
 		ctx->path = strdup(url);
 		ctx->conn = c;
 		*con_cls = ctx;
-		size_t head = strlen(method) + strlen(url) + strlen(version) + 4;
-		MHD_get_connection_values(c, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND, count_header, &head);
-		if (head > config.max_header_bytes) {
+		ctx->head.bytes = strlen(method) + strlen(url) + strlen(version) + 4;
+		MHD_get_connection_values(c, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND, scan_head, &ctx->head);
+		if (ctx->head.bytes > config.max_header_bytes) {
 			/* REAL: hyper answers 431 with no body and closes the connection */
 			ctx->head_too_big = ctx->answered = true;
 			watch_set(c, true);

@@ -43,6 +43,11 @@ static void entry_release(struct entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
+static bool mentions(const char *s, size_t len, const char *tok)
+{
+	return tok && *tok && memmem(s, len, tok, strlen(tok));
+}
+
 /* Replaces each occurrence of the non-empty token tok in sb by "[redacted]". */
 static void redact(struct strbuf *sb, const char *tok)
 {
@@ -76,15 +81,25 @@ static size_t utf8_seq(const unsigned char *p, size_t left)
 
 /* The body as a JSON-safe string: invalid UTF-8 and NUL bytes become U+FFFD, and
  * the text stops before JOURNAL_BODY_MAX bytes would be exceeded. */
-static char *safe_text(const struct strbuf *src, bool *truncated)
+static char *safe_text(const char *text, size_t len, bool *truncated)
 {
-	struct strbuf out = STRBUF_INIT;
-	const unsigned char *p = (const unsigned char *)src->buf;
-	size_t i = 0;
 	*truncated = false;
+	/* PERF: most bodies are short UTF-8 without NUL: kept as they are, in one
+	 * copy (docs/performance.md#journal) */
+	if (len <= JOURNAL_BODY_MAX && !memchr(text, 0, len) && utf8_valid(text, len)) {
+		char *copy = malloc(len + 1);
+		if (copy) {
+			memcpy(copy, text, len);
+			copy[len] = 0;
+		}
+		return copy;
+	}
+	struct strbuf out = STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0;
 	strbuf_add(&out, "", 0);
-	while (i < src->len) {
-		size_t n = utf8_seq(p + i, src->len - i);
+	while (i < len) {
+		size_t n = utf8_seq(p + i, len - i);
 		const char *add = n && p[i] ? (const char *)p + i : "\xEF\xBF\xBD";
 		size_t addn = n && p[i] ? n : 3;
 		if (out.len + addn > JOURNAL_BODY_MAX) {
@@ -120,16 +135,23 @@ void journal_record(const struct request *rq, const struct reply *rp, long long 
 	e.body_bytes = rq->body_len;
 	if (rq->body_len) {
 		struct strbuf b = STRBUF_INIT;
-		strbuf_add(&b, rq->body, rq->body_len);
+		const char *text = rq->body;
+		size_t len = rq->body_len;
 		/* never a token: not even one a client put in a body by mistake */
-		redact(&b, rq->bot_token);
-		redact(&b, rq->session_token);
-		redact(&b, rq->oauth2_token);
-		e.body = safe_text(&b, &e.truncated);
+		if (mentions(text, len, rq->bot_token) || mentions(text, len, rq->session_token) ||
+		    mentions(text, len, rq->oauth2_token)) {
+			strbuf_add(&b, rq->body, rq->body_len);
+			redact(&b, rq->bot_token);
+			redact(&b, rq->session_token);
+			redact(&b, rq->oauth2_token);
+			text = b.buf;
+			len = b.len;
+		}
+		e.body = safe_text(text, len, &e.truncated);
 		e.truncated |= rq->body_over_limit;
 		strbuf_release(&b);
 	}
-	snprintf(e.fault, sizeof(e.fault), "%s", fault ? fault : "");
+	str_copy(e.fault, sizeof(e.fault), fault ? fault : "");
 	e.delay_ms = rp->delay_ms;
 
 	if (count < config.journal) {

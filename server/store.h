@@ -48,7 +48,8 @@ int store_bot_get(const char *id, struct bot *b);
  * user), 0 when there is no such bot, -1 on a database error. */
 int store_bot_with_user_get(const char *id, struct bot *b, struct user *u);
 int store_bot_insert(const struct bot *b);
-int store_bot_update(const struct bot *b);
+/* Writes every field of b but id, owner and token; those too with new_token. */
+int store_bot_update(const struct bot *b, bool new_token);
 int store_bot_delete(const char *id);
 int store_bot_count_owned(const char *owner);
 /* All bots of owner sorted by id; *out is malloc'd, release each and free. */

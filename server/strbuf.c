@@ -103,3 +103,11 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 }
 
 const char *strbuf_str(const struct strbuf *sb) { return sb->buf ? sb->buf : ""; }
+
+size_t str_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = 0;
+	return n;
+}

@@ -34,4 +34,8 @@ void strbuf_reserve(struct strbuf *sb, size_t n);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *strbuf_str(const struct strbuf *sb);
 
+/* Copies src into dst[size] (size > 0), cut to fit and always NUL-ended; returns
+ * the length copied. A plain string helper, kept beside the buffer. */
+size_t str_copy(char *dst, size_t size, const char *src);
+
 #endif

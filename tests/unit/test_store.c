@@ -126,7 +126,7 @@ START_TEST(session_cache_copies_the_whole_user)
 }
 END_TEST
 
-/* Every field is written; the token too, when it changes. */
+/* Every field is written; the token too, when the caller says it is new. */
 START_TEST(bot_update_writes_every_field)
 {
 	struct bot b = {0}, again = {0};
@@ -137,7 +137,7 @@ START_TEST(bot_update_writes_every_field)
 	model_set(&b.token, "new-token");
 	b.flags = 4;
 	ck_assert_int_eq(store_begin(), 0);
-	ck_assert_int_eq(store_bot_update(&b), 0);
+	ck_assert_int_eq(store_bot_update(&b, true), 0);
 	ck_assert_int_eq(store_commit(), 0);
 	ck_assert_int_eq(store_bot_get(HELPER, &again), 1);
 	ck_assert(again.public_ && again.analytics);
@@ -148,12 +148,50 @@ START_TEST(bot_update_writes_every_field)
 	ck_assert_int_eq(again.flags, 4);
 	/* unchanged keys: the other fields still change */
 	again.public_ = false;
-	ck_assert_int_eq(store_bot_update(&again), 0);
+	ck_assert_int_eq(store_bot_update(&again, false), 0);
 	ck_assert_int_eq(store_bot_get(HELPER, &b), 1);
 	ck_assert(!b.public_);
 	ck_assert_str_eq(b.token, "new-token");
+	/* without new_token a changed token is not written */
+	model_set(&again.token, "ignored-token");
+	again.analytics = false;
+	ck_assert_int_eq(store_bot_update(&again, false), 0);
+	ck_assert_int_eq(store_bot_get(HELPER, &b), 1);
+	ck_assert(!b.analytics);
+	ck_assert_str_eq(b.token, "new-token");
 	bot_release(&b);
 	bot_release(&again);
+}
+END_TEST
+
+/* A bot and its user in one read: both, the bot alone, or nothing. */
+START_TEST(bot_with_user_in_one_read)
+{
+	struct bot b = {0}, lone = {0};
+	struct user u = {0}, want = {0};
+	ck_assert_int_eq(store_bot_with_user_get(HELPER, &b, &u), 1);
+	ck_assert_str_eq(b.id, HELPER);
+	ck_assert_str_eq(b.owner, ALICE);
+	ck_assert_int_eq(store_user_get(HELPER, &want), 1);
+	ck_assert_str_eq(u.id, want.id);
+	ck_assert_str_eq(u.username, want.username);
+	ck_assert_str_eq(u.discriminator, want.discriminator);
+	ck_assert_pstr_eq(u.bot_owner, ALICE);
+	ck_assert_int_eq(u.flags, want.flags);
+	/* a bot whose user row is missing (inconsistent data): the bot, no user */
+	lone.id = "01J0H3HPB0T5T0KEN00000LONE";
+	lone.owner = ALICE;
+	lone.token = "lone-token";
+	ck_assert_int_eq(store_bot_insert(&lone), 0);
+	ck_assert_int_eq(store_bot_with_user_get(lone.id, &b, &u), 1);
+	ck_assert_str_eq(b.id, lone.id);
+	ck_assert_ptr_null(u.id);
+	ck_assert_ptr_null(u.username);
+	/* no such bot */
+	ck_assert_int_eq(store_bot_with_user_get("01J0H3HPB0T5T0KEN000000ZZZ", &b, &u), 0);
+	bot_release(&b);
+	user_release(&u);
+	user_release(&want);
 }
 END_TEST
 
@@ -175,7 +213,7 @@ START_TEST(bot_update_taken_token_writes_nothing)
 	bool was_public = mine.public_;
 	mine.public_ = !was_public;
 	model_set(&mine.token, other.token);
-	ck_assert_int_eq(store_bot_update(&mine), -1);
+	ck_assert_int_eq(store_bot_update(&mine, true), -1);
 	ck_assert_int_eq(store_bot_get(HELPER, &after), 1);
 	ck_assert_int_eq(after.public_, was_public);
 	ck_assert_str_ne(after.token, other.token);
@@ -194,6 +232,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, session_cache_and_transactions);
 	tcase_add_test(tc, session_cache_copies_the_whole_user);
 	tcase_add_test(tc, bot_update_writes_every_field);
+	tcase_add_test(tc, bot_with_user_in_one_read);
 	tcase_add_test(tc, bot_update_taken_token_writes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
