@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,14 +42,16 @@ static pthread_mutex_t dispatch_lock = PTHREAD_MUTEX_INITIALIZER;
  * does on a header read timeout). One watch per connection, in a list under
  * watch_lock; MHD removes it (NOTIFY_CLOSED) before it closes the socket. */
 struct watch {
-	struct watch *prev, *next;
-	int fd;
-	struct timespec since; /* when the request being received began */
-	bool busy;             /* the request is complete and being answered */
+	struct watch *prev, *next; /* under watch_lock */
+	int fd;                    /* under watch_lock */
+	/* PERF: set for every request by the daemon's thread without the lock
+	 * (atomics; since is stored before busy is cleared, and read after it) */
+	_Atomic long long since_ms; /* CLOCK_MONOTONIC: when the request being received began */
+	_Atomic bool busy;          /* the request is complete and being answered */
 };
 static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t watch_cond = PTHREAD_COND_INITIALIZER;
-static struct watch watches = {&watches, &watches, -1, {0, 0}, false};
+static struct watch watches = {&watches, &watches, -1, 0, false};
 static pthread_t watchdog;
 static bool watchdog_running, watchdog_stop;
 
@@ -86,6 +89,13 @@ static struct watch *watch_of(struct MHD_Connection *c)
 	return ci ? ci->socket_context : NULL;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 /* busy: the request is complete (no deadline while it is answered); not busy: a
  * new request may begin, and has --timeout seconds from now to arrive. */
 static void watch_set(struct MHD_Connection *c, bool busy)
@@ -93,10 +103,9 @@ static void watch_set(struct MHD_Connection *c, bool busy)
 	struct watch *w = watch_of(c);
 	if (!w)
 		return;
-	pthread_mutex_lock(&watch_lock);
-	w->busy = busy;
-	clock_gettime(CLOCK_MONOTONIC, &w->since);
-	pthread_mutex_unlock(&watch_lock);
+	if (!busy)
+		atomic_store_explicit(&w->since_ms, monotonic_ms(), memory_order_relaxed);
+	atomic_store_explicit(&w->busy, busy, memory_order_release);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
@@ -112,7 +121,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 			return;
 		}
 		w->fd = ci->connect_fd;
-		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		atomic_init(&w->since_ms, monotonic_ms());
+		atomic_init(&w->busy, false);
 		pthread_mutex_lock(&watch_lock);
 		w->next = watches.next;
 		w->prev = &watches;
@@ -135,7 +145,7 @@ static void *watchdog_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&watch_lock);
 	while (!watchdog_stop) {
-		struct timespec now, until;
+		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_nsec += 250 * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {
@@ -143,11 +153,11 @@ static void *watchdog_main(void *arg)
 			until.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&watch_cond, &watch_lock, &until);
-		clock_gettime(CLOCK_MONOTONIC, &now);
+		long long now_ms = monotonic_ms();
 		for (struct watch *w = watches.next; w != &watches; w = w->next) {
-			long long ms = (long long)(now.tv_sec - w->since.tv_sec) * 1000 +
-				       (now.tv_nsec - w->since.tv_nsec) / 1000000;
-			if (w->busy || w->fd < 0 || ms < (long long)config.timeout_s * 1000)
+			if (atomic_load_explicit(&w->busy, memory_order_acquire) || w->fd < 0 ||
+			    now_ms - atomic_load_explicit(&w->since_ms, memory_order_relaxed) <
+				    (long long)config.timeout_s * 1000)
 				continue;
 			shutdown(w->fd, SHUT_RDWR);
 			w->fd = -1; /* once */
@@ -400,7 +410,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!ctx)
 			return MHD_NO;
 		strbuf_init(&ctx->body, JSON_LIMIT);
-		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+		if (!config.quiet)
+			clock_gettime(CLOCK_MONOTONIC, &ctx->start); /* for the log line */
 		str_copy(ctx->method, sizeof(ctx->method), method);
 		ctx->path = strdup(url);
 		ctx->conn = c;

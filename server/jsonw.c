@@ -92,10 +92,9 @@ void jsonw_open(struct strbuf *sb, char bracket)
 
 void jsonw_close(struct strbuf *sb, char bracket) { strbuf_add(sb, &bracket, 1); }
 
-void jsonw_key(struct strbuf *sb, const char *key)
+void jsonw_key_n(struct strbuf *sb, const char *key, size_t n)
 {
 	separate(sb);
-	size_t n = strlen(key);
 	char *at = strbuf_extend(sb, n + 3);
 	if (!at)
 		return;

@@ -22,7 +22,9 @@ size_t jsonw_quote(char *out, const char *s);
  * value after a key is written with the plain functions below. */
 void jsonw_open(struct strbuf *sb, char bracket);  /* '{' or '[' (with separator) */
 void jsonw_close(struct strbuf *sb, char bracket); /* '}' or ']' */
-void jsonw_key(struct strbuf *sb, const char *key);
+/* key must be a string literal (its length is taken with sizeof) */
+#define jsonw_key(sb, key) jsonw_key_n((sb), "" key, sizeof(key) - 1)
+void jsonw_key_n(struct strbuf *sb, const char *key, size_t len);
 void jsonw_string(struct strbuf *sb, const char *s);
 void jsonw_bool(struct strbuf *sb, bool v);
 void jsonw_int(struct strbuf *sb, long long v);

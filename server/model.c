@@ -17,7 +17,8 @@ void user_release(struct user *u)
 			 &u->avatar, &u->relations, &u->status_text, &u->status_presence,
 			 &u->profile_content, &u->profile_background, &u->bot_owner};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		free(*strs[i]);
+		if (*strs[i])
+			free(*strs[i]);
 	memset(u, 0, sizeof(*u));
 }
 
@@ -26,6 +27,7 @@ void bot_release(struct bot *b)
 	char **strs[] = {&b->id, &b->owner, &b->token, &b->interactions_url,
 			 &b->terms_of_service_url, &b->privacy_policy_url, &b->oauth2};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		free(*strs[i]);
+		if (*strs[i])
+			free(*strs[i]);
 	memset(b, 0, sizeof(*b));
 }

@@ -46,19 +46,23 @@ static const char *stored_canonical(const char *text)
 	return canonical;
 }
 
-static void str_if(struct strbuf *sb, const char *key, const char *s)
+/* A non-empty string under key (a literal). */
+#define str_if(sb, key, s) str_if_n(sb, "" key, sizeof(key) - 1, s)
+static void str_if_n(struct strbuf *sb, const char *key, size_t n, const char *s)
 {
 	if (s && *s) {
-		jsonw_key(sb, key);
+		jsonw_key_n(sb, key, n);
 		jsonw_string(sb, s);
 	}
 }
 
-/* A NULL string is left out, as a tree without that key would print. */
-static void str_field(struct strbuf *sb, const char *key, const char *s)
+/* A string under key (a literal); a NULL string is left out, as a tree without
+ * that key would print. */
+#define str_field(sb, key, s) str_field_n(sb, "" key, sizeof(key) - 1, s)
+static void str_field_n(struct strbuf *sb, const char *key, size_t n, const char *s)
 {
 	if (s) {
-		jsonw_key(sb, key);
+		jsonw_key_n(sb, key, n);
 		jsonw_string(sb, s);
 	}
 }
