@@ -42,15 +42,21 @@ static enum err failed_validation(struct reply *rp, const struct strbuf *text, c
 /* REAL: bots/ops/mongodb.rs fetch_bot - an unknown id is NotFound. The bot's user
  * comes with it (one read); check it with need_user() where the real route
  * fetches it, after its own checks. */
-static enum err load_bot(struct request *rq, struct reply *rp, struct bot *b, struct user *u)
+static enum err bot_found(struct reply *rp, int found)
 {
-	/* an id with a NUL byte (from %00) cannot be stored: it names no bot */
-	int found = strlen(rq->id) == rq->id_len ? store_bot_with_user_get(rq->id, b, u) : 0;
 	if (found < 0)
 		return db_error(rp, "find_one_by_id", "bots", NULL);
 	if (found == 0)
 		return err_set(&rp->err, ERR_NotFound, LOC_BOT_NOT_FOUND, NULL);
 	return ERR_OK;
+}
+
+/* An id with a NUL byte (from %00) cannot be stored: it names no bot. */
+static bool storable_id(const struct request *rq) { return strlen(rq->id) == rq->id_len; }
+
+static enum err load_bot(struct request *rq, struct reply *rp, struct bot *b, struct user *u)
+{
+	return bot_found(rp, storable_id(rq) ? store_bot_with_user_get(rq->id, b, u) : 0);
 }
 
 /* REAL: users/ops/mongodb.rs fetch_user - only with inconsistent data */
@@ -185,33 +191,48 @@ enum err bots_fetch_owned(struct request *rq, struct reply *rp)
  * 200: FetchBotResponse {bot, user}, user with no perspective ("None").
  * errors: IsBot (before the lookup), NotFound (absent, not owner, no user)
  * REAL: routes/bots/fetch.rs */
-enum err bots_fetch(struct request *rq, struct reply *rp)
-{
-	struct bot b = {0};
-	struct user u = {0};
+/* The read-only routes answer from the row as it is read (store_bot_with_user_peek):
+ * the checks after the lookup and the answer, in one callback. */
+struct peek {
+	struct request *rq;
+	struct reply *rp;
 	enum err e;
-	if (caller_is_bot(rq))
-		return err_set(&rp->err, ERR_IsBot, LOC_FETCH_IS_BOT, NULL);
-	if ((e = load_bot(rq, rp, &b, &u)))
-		goto out;
-	if (strcmp(b.owner, rq->caller.id) != 0) {
-		e = err_set(&rp->err, ERR_NotFound, LOC_FETCH_NOT_OWNER, NULL);
-		goto out;
+};
+
+/* store_bot_with_user_peek for the route: NotFound or a database error when there
+ * is no row, else what the callback decided. */
+static enum err peek_bot(struct request *rq, struct reply *rp,
+			 void (*fn)(void *arg, const struct bot *b, const struct user *u))
+{
+	struct peek p = {rq, rp, ERR_OK};
+	enum err e = bot_found(rp, storable_id(rq) ? store_bot_with_user_peek(rq->id, fn, &p) : 0);
+	return e ? e : p.e;
+}
+
+static void fetch_row(void *arg, const struct bot *b, const struct user *u)
+{
+	struct peek *p = arg;
+	if (strcmp(b->owner, p->rq->caller.id) != 0) {
+		p->e = err_set(&p->rp->err, ERR_NotFound, LOC_FETCH_NOT_OWNER, NULL);
+		return;
 	}
-	if ((e = need_user(rp, &u)))
-		goto out;
+	if ((p->e = need_user(p->rp, u)))
+		return;
 	struct strbuf sb = STRBUF_INIT;
 	jsonw_open(&sb, '{');
 	jsonw_key(&sb, "bot");
-	wire_bot(&sb, &b);
+	wire_bot(&sb, b);
 	jsonw_key(&sb, "user");
-	wire_user(&sb, &u, VIEW_NONE, NULL, true);
+	wire_user(&sb, u, VIEW_NONE, NULL, true);
 	jsonw_close(&sb, '}');
-	reply_json_text(rp, &sb);
-out:
-	bot_release(&b);
-	user_release(&u);
-	return e;
+	reply_json_text(p->rp, &sb);
+}
+
+enum err bots_fetch(struct request *rq, struct reply *rp)
+{
+	if (caller_is_bot(rq))
+		return err_set(&rp->err, ERR_IsBot, LOC_FETCH_IS_BOT, NULL);
+	return peek_bot(rq, rp, fetch_row);
 }
 
 /* ---- PATCH /bots/{id} ----------------------------------------------------------- */
@@ -612,28 +633,26 @@ out:
 /* ---- GET /bots/{id}/invite -----------------------------------------------------
  * optional user. 200: PublicBot. errors: NotFound (absent; private and not the owner)
  * REAL: routes/bots/fetch_public.rs */
+static void fetch_public_row(void *arg, const struct bot *b, const struct user *u)
+{
+	struct peek *p = arg;
+	const struct request *rq = p->rq;
+	bool owner = (rq->who == PRINCIPAL_USER || rq->who == PRINCIPAL_BOT) &&
+		     strcmp(b->owner, rq->caller.id) == 0;
+	if (!b->public_ && !owner) {
+		p->e = err_set(&p->rp->err, ERR_NotFound, LOC_PUBLIC_NOT_FOUND, NULL);
+		return;
+	}
+	if ((p->e = need_user(p->rp, u)))
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	wire_public_bot(&sb, b, u);
+	reply_json_text(p->rp, &sb);
+}
+
 enum err bots_fetch_public(struct request *rq, struct reply *rp)
 {
-	struct bot b = {0};
-	struct user u = {0};
-	enum err e;
-	if ((e = load_bot(rq, rp, &b, &u)))
-		goto out;
-	bool owner = (rq->who == PRINCIPAL_USER || rq->who == PRINCIPAL_BOT) &&
-		     strcmp(b.owner, rq->caller.id) == 0;
-	if (!b.public_ && !owner) {
-		e = err_set(&rp->err, ERR_NotFound, LOC_PUBLIC_NOT_FOUND, NULL);
-		goto out;
-	}
-	if ((e = need_user(rp, &u)))
-		goto out;
-	struct strbuf sb = STRBUF_INIT;
-	wire_public_bot(&sb, &b, &u);
-	reply_json_text(rp, &sb);
-out:
-	bot_release(&b);
-	user_release(&u);
-	return e;
+	return peek_bot(rq, rp, fetch_public_row);
 }
 
 /* ---- POST /bots/{id}/invite ------------------------------------------------------ */

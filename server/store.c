@@ -308,11 +308,17 @@ static void bind_str(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* A text column as a copy the caller owns (col_str), or as a pointer into the
+ * statement's row, valid until it steps or is reset (col_ref). */
+typedef char *(*col_fn)(sqlite3_stmt *st, int i);
+
 static char *col_str(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? strdup((const char *)t) : NULL;
 }
+
+static char *col_ref(sqlite3_stmt *st, int i) { return (char *)sqlite3_column_text(st, i); }
 
 /* Steps a write statement: 0 on SQLITE_DONE. */
 static int step_done(sqlite3_stmt *st)
@@ -331,28 +337,31 @@ static int step_done(sqlite3_stmt *st)
 	" u.badges, u.status_text, u.status_presence, u.profile_content, u.profile_background,"   \
 	" u.flags, u.privileged, u.bot_owner"
 
-/* The USER_COLS starting at column c. */
-static void read_user_at(sqlite3_stmt *st, int c, struct user *u)
+/* The USER_COLS starting at column c, into a released (or zeroed) u. */
+static void read_user_at(sqlite3_stmt *st, int c, struct user *u, col_fn col)
 {
-	user_release(u);
-	u->id = col_str(st, c + 0);
-	u->username = col_str(st, c + 1);
-	u->discriminator = col_str(st, c + 2);
-	u->display_name = col_str(st, c + 3);
-	u->pronouns = col_str(st, c + 4);
-	u->avatar = col_str(st, c + 5);
-	u->relations = col_str(st, c + 6);
+	u->id = col(st, c + 0);
+	u->username = col(st, c + 1);
+	u->discriminator = col(st, c + 2);
+	u->display_name = col(st, c + 3);
+	u->pronouns = col(st, c + 4);
+	u->avatar = col(st, c + 5);
+	u->relations = col(st, c + 6);
 	u->badges = sqlite3_column_int64(st, c + 7);
-	u->status_text = col_str(st, c + 8);
-	u->status_presence = col_str(st, c + 9);
-	u->profile_content = col_str(st, c + 10);
-	u->profile_background = col_str(st, c + 11);
+	u->status_text = col(st, c + 8);
+	u->status_presence = col(st, c + 9);
+	u->profile_content = col(st, c + 10);
+	u->profile_background = col(st, c + 11);
 	u->flags = sqlite3_column_int64(st, c + 12);
 	u->privileged = sqlite3_column_int(st, c + 13) != 0;
-	u->bot_owner = col_str(st, c + 14);
+	u->bot_owner = col(st, c + 14);
 }
 
-static void read_user(sqlite3_stmt *st, struct user *u) { read_user_at(st, 0, u); }
+static void read_user(sqlite3_stmt *st, struct user *u)
+{
+	user_release(u);
+	read_user_at(st, 0, u, col_str);
+}
 
 /* Runs a one-row user query with one text parameter. */
 static int user_query(const char *sql, const char *arg, struct user *u)
@@ -544,20 +553,26 @@ int store_session_insert(const char *token, const char *id, const char *user_id,
 	"id, owner, token, public, analytics, discoverable, interactions_url, terms_of_service_url," \
 	" privacy_policy_url, oauth2, flags"
 
-static void read_bot(sqlite3_stmt *st, struct bot *b)
+/* The BOT_COLS, into a released (or zeroed) b. */
+static void read_bot_with(sqlite3_stmt *st, struct bot *b, col_fn col)
 {
-	bot_release(b);
-	b->id = col_str(st, 0);
-	b->owner = col_str(st, 1);
-	b->token = col_str(st, 2);
+	b->id = col(st, 0);
+	b->owner = col(st, 1);
+	b->token = col(st, 2);
 	b->public_ = sqlite3_column_int(st, 3) != 0;
 	b->analytics = sqlite3_column_int(st, 4) != 0;
 	b->discoverable = sqlite3_column_int(st, 5) != 0;
-	b->interactions_url = col_str(st, 6);
-	b->terms_of_service_url = col_str(st, 7);
-	b->privacy_policy_url = col_str(st, 8);
-	b->oauth2 = col_str(st, 9);
+	b->interactions_url = col(st, 6);
+	b->terms_of_service_url = col(st, 7);
+	b->privacy_policy_url = col(st, 8);
+	b->oauth2 = col(st, 9);
 	b->flags = sqlite3_column_int64(st, 10);
+}
+
+static void read_bot(sqlite3_stmt *st, struct bot *b)
+{
+	bot_release(b);
+	read_bot_with(st, b, col_str);
 }
 
 static void bind_bot(sqlite3_stmt *st, const struct bot *b)
@@ -614,7 +629,10 @@ int store_bot_get(const char *id, struct bot *b)
 	return found;
 }
 
-int store_bot_with_user_get(const char *id, struct bot *b, struct user *u)
+/* Reads bot id and its user with col into b and u (released first when they own
+ * copies); calls fn, if any, while the row is current. */
+static int bot_with_user(const char *id, struct bot *b, struct user *u, col_fn col,
+			 void (*fn)(void *arg, const struct bot *b, const struct user *u), void *arg)
 {
 	sqlite3_stmt *st = store_stmt(SQL_BOT_WITH_USER_GET);
 	if (!st)
@@ -622,16 +640,33 @@ int store_bot_with_user_get(const char *id, struct bot *b, struct user *u)
 	bind_str(st, 1, id);
 	int rc = sqlite3_step(st), found = 0;
 	if (rc == SQLITE_ROW) {
-		read_bot(st, b);
-		user_release(u);
+		read_bot_with(st, b, col);
 		if (sqlite3_column_type(st, 11) != SQLITE_NULL)
-			read_user_at(st, 11, u);
+			read_user_at(st, 11, u, col);
+		if (fn)
+			fn(arg, b, u);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
 		found = -1;
 	}
 	sqlite3_reset(st);
 	return found;
+}
+
+int store_bot_with_user_get(const char *id, struct bot *b, struct user *u)
+{
+	bot_release(b);
+	user_release(u);
+	return bot_with_user(id, b, u, col_str, NULL, NULL);
+}
+
+int store_bot_with_user_peek(const char *id, void (*fn)(void *arg, const struct bot *b, const struct user *u),
+			     void *arg)
+{
+	/* PERF: no copy of the row's strings (docs/performance.md#sqlite) */
+	struct bot b = {0};
+	struct user u = {0};
+	return bot_with_user(id, &b, &u, col_ref, fn, arg);
 }
 
 int store_bot_insert(const struct bot *b)

@@ -47,6 +47,11 @@ int store_bot_get(const char *id, struct bot *b);
 /* The bot and its user in one read: 1 and the bot (u->id NULL when it has no
  * user), 0 when there is no such bot, -1 on a database error. */
 int store_bot_with_user_get(const char *id, struct bot *b, struct user *u);
+/* The same without copies: fn sees the bot and its user while the row is read,
+ * their strings valid only during the call (never freed, never kept). Returns 1
+ * (fn was called), 0 or -1 as store_bot_with_user_get. */
+int store_bot_with_user_peek(const char *id, void (*fn)(void *arg, const struct bot *b, const struct user *u),
+			     void *arg);
 int store_bot_insert(const struct bot *b);
 /* Writes every field of b but id, owner and token; those too with new_token. */
 int store_bot_update(const struct bot *b, bool new_token);
