@@ -65,7 +65,7 @@ static enum err need_user(struct reply *rp, const struct user *u)
 	return u->id ? ERR_OK : err_set(&rp->err, ERR_NotFound, LOC_USER_NOT_FOUND, NULL);
 }
 
-static bool caller_is_bot(const struct request *rq) { return rq->caller.bot_owner != NULL; }
+static bool caller_is_bot(const struct request *rq) { return rq->caller->bot_owner != NULL; }
 
 /* ---- POST /bots/create ---------------------------------------------------------
  * body: DataCreateBot {name}   200: BotWithUserResponse
@@ -97,7 +97,7 @@ enum err bots_create(struct request *rq, struct reply *rp)
 	}
 	/* REAL: User::limits - owners whose ULID is at most 72 h old get the new-user limit */
 	int64_t born;
-	if (!ids_parse_ulid(rq->caller.id, &born) || born > ids_now_ms()) {
+	if (!ids_parse_ulid(rq->caller->id, &born) || born > ids_now_ms()) {
 		/* the real server panics on a non-ULID id ("`ulid`") and on one from the
 		 * future ("time went backwards", SystemTime::elapsed) */
 		rp->catcher = 500;
@@ -105,7 +105,7 @@ enum err bots_create(struct request *rq, struct reply *rp)
 		goto out;
 	}
 	int limit = ids_now_ms() - born <= NEW_USER_HOURS * 3600LL * 1000 ? BOTS_MAX_NEW_USER : BOTS_MAX_DEFAULT;
-	int owned = store_bot_count_owned(rq->caller.id);
+	int owned = store_bot_count_owned(rq->caller->id);
 	if (owned < 0) {
 		e = db_error(rp, "count_documents", "bots", NULL);
 		goto out;
@@ -123,10 +123,10 @@ enum err bots_create(struct request *rq, struct reply *rp)
 	u.username = cured;
 	cured = NULL;
 	u.discriminator = strdup(disc);
-	u.bot_owner = strdup(rq->caller.id);
+	u.bot_owner = strdup(rq->caller->id);
 	ids_new_token(token);
 	b.id = strdup(id);
-	b.owner = strdup(rq->caller.id);
+	b.owner = strdup(rq->caller->id);
 	b.token = strdup(token);
 	if (store_user_insert(&u)) {
 		e = db_error(rp, "insert_one", "users", NULL);
@@ -155,7 +155,7 @@ enum err bots_fetch_owned(struct request *rq, struct reply *rp)
 {
 	struct bot *bots = NULL;
 	size_t n = 0;
-	if (store_bots_owned(rq->caller.id, &bots, &n))
+	if (store_bots_owned(rq->caller->id, &bots, &n))
 		return db_error(rp, "find", "bots", NULL);
 	struct strbuf ab = STRBUF_INIT, au = STRBUF_INIT;
 	enum err e = ERR_OK;
@@ -212,7 +212,7 @@ static enum err peek_bot(struct request *rq, struct reply *rp,
 static void fetch_row(void *arg, const struct bot *b, const struct user *u)
 {
 	struct peek *p = arg;
-	if (strcmp(b->owner, p->rq->caller.id) != 0) {
+	if (strcmp(b->owner, p->rq->caller->id) != 0) {
 		p->e = err_set(&p->rp->err, ERR_NotFound, LOC_FETCH_NOT_OWNER, NULL);
 		return;
 	}
@@ -504,7 +504,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 	}
 	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
-	if (strcmp(b.owner, rq->caller.id) != 0) {
+	if (strcmp(b.owner, rq->caller->id) != 0) {
 		e = err_set(&rp->err, ERR_NotFound, LOC_EDIT_NOT_OWNER, NULL);
 		goto out;
 	}
@@ -596,7 +596,7 @@ enum err bots_delete(struct request *rq, struct reply *rp)
 	enum err e;
 	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
-	if (strcmp(b.owner, rq->caller.id) != 0) {
+	if (strcmp(b.owner, rq->caller->id) != 0) {
 		e = err_set(&rp->err, ERR_NotFound, LOC_DELETE_NOT_OWNER, NULL);
 		goto out;
 	}
@@ -638,7 +638,7 @@ static void fetch_public_row(void *arg, const struct bot *b, const struct user *
 	struct peek *p = arg;
 	const struct request *rq = p->rq;
 	bool owner = (rq->who == PRINCIPAL_USER || rq->who == PRINCIPAL_BOT) &&
-		     strcmp(b->owner, rq->caller.id) == 0;
+		     strcmp(b->owner, rq->caller->id) == 0;
 	if (!b->public_ && !owner) {
 		p->e = err_set(&p->rp->err, ERR_NotFound, LOC_PUBLIC_NOT_FOUND, NULL);
 		return;
@@ -664,11 +664,11 @@ static enum err server_permissions(struct request *rq, struct reply *rp, const s
 				   unsigned long long *perm)
 {
 	long long granted;
-	if (rq->caller.privileged || strcmp(s->owner, rq->caller.id) == 0) {
+	if (rq->caller->privileged || strcmp(s->owner, rq->caller->id) == 0) {
 		*perm = PERM_ALL;
 		return ERR_OK;
 	}
-	int m = store_member_get(s->id, rq->caller.id, &granted);
+	int m = store_member_get(s->id, rq->caller->id, &granted);
 	if (m < 0)
 		return db_error(rp, "find_one", "server_members", NULL);
 	*perm = m ? (unsigned long long)(s->default_permissions | granted) : 0;
@@ -735,15 +735,15 @@ static enum err invite_to_group(struct request *rq, struct reply *rp, const char
 		goto out;
 	}
 	bool group = strcmp(c.channel_type, "Group") == 0;
-	if (rq->caller.privileged) {
+	if (rq->caller->privileged) {
 		perm = PERM_ALL;
 	} else if (group) {
-		int r = store_recipient_is(c.id, rq->caller.id);
+		int r = store_recipient_is(c.id, rq->caller->id);
 		if (r < 0) {
 			e = db_error(rp, "find_one_by_id", "channels", NULL);
 			goto out;
 		}
-		if (c.owner && strcmp(c.owner, rq->caller.id) == 0)
+		if (c.owner && strcmp(c.owner, rq->caller->id) == 0)
 			perm = PERM_ALL;
 		else if (r)
 			perm = PERM_VIEW_ONLY | (c.has_permissions ? (unsigned long long)c.permissions : PERM_GROUP_DEFAULT);
@@ -808,7 +808,7 @@ enum err bots_invite(struct request *rq, struct reply *rp)
 		return err_set(&rp->err, ERR_IsBot, LOC_INVITE_IS_BOT, NULL);
 	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
-	if (!b.public_ && strcmp(b.owner, rq->caller.id) != 0) {
+	if (!b.public_ && strcmp(b.owner, rq->caller->id) != 0) {
 		e = err_set(&rp->err, ERR_BotIsPrivate, LOC_INVITE_PRIVATE, NULL);
 		goto out;
 	}

@@ -80,7 +80,7 @@ enum err root_fetch(struct request *rq, struct reply *rp)
 enum err users_fetch_self(struct request *rq, struct reply *rp)
 {
 	struct strbuf sb = STRBUF_INIT;
-	wire_user(&sb, &rq->caller, VIEW_SELF, NULL, true);
+	wire_user(&sb, rq->caller, VIEW_SELF, NULL, true);
 	reply_json_text(rp, &sb);
 	return ERR_OK;
 }
@@ -171,7 +171,7 @@ enum err users_fetch(struct request *rq, struct reply *rp)
 	struct user u = {0};
 	char *rel = NULL;
 	enum err e = ERR_OK;
-	if (strlen(rq->id) == rq->id_len && strcmp(rq->id, rq->caller.id) == 0)
+	if (strlen(rq->id) == rq->id_len && strcmp(rq->id, rq->caller->id) == 0)
 		return users_fetch_self(rq, rp);
 	int found = strlen(rq->id) == rq->id_len ? store_user_get(rq->id, &u) : 0;
 	if (found <= 0) {
@@ -183,8 +183,8 @@ enum err users_fetch(struct request *rq, struct reply *rp)
 		}
 		return err_set(&rp->err, ERR_NotFound, LOC_USER_NOT_FOUND, NULL);
 	}
-	rel = relationship_of(&rq->caller, u.id);
-	unsigned perm = user_permissions(&rq->caller, &u, rel);
+	rel = relationship_of(rq->caller, u.id);
+	unsigned perm = user_permissions(rq->caller, &u, rel);
 	if (!(perm & USER_PERM_ACCESS)) {
 		e = err_set(&rp->err, ERR_MissingPermission, LOC_MISSING_USER_PERMISSION, "Access");
 		goto out;

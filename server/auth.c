@@ -5,11 +5,12 @@
 
 enum principal_kind auth_resolve(struct request *rq)
 {
-	user_release(&rq->caller);
+	user_release(&rq->caller_copy);
+	rq->caller = &rq->caller_copy;
 	if (rq->bot_token) {
 		/* REAL: users/rocket.rs - an x-bot-token decides alone, even when empty or
 		 * beside a valid x-session-token */
-		rq->who = store_user_by_bot_token(rq->bot_token, &rq->caller) == 1 ? PRINCIPAL_BOT
+		rq->who = store_user_by_bot_token(rq->bot_token, &rq->caller_copy) == 1 ? PRINCIPAL_BOT
 										 : PRINCIPAL_INVALID;
 	} else if (rq->oauth2_token) {
 		/* REAL: feat/oauth2 users/rocket.rs - without an x-bot-token, an
@@ -17,13 +18,15 @@ enum principal_kind auth_resolve(struct request *rq)
 		 * route declares a scope, so it never yields a caller here */
 		rq->who = PRINCIPAL_INVALID;
 	} else if (rq->session_token) {
-		rq->who = store_user_by_session(rq->session_token, &rq->caller) == 1 ? PRINCIPAL_USER
+		rq->who = store_user_by_session(rq->session_token, &rq->caller_copy, &rq->caller) == 1 ? PRINCIPAL_USER
 										     : PRINCIPAL_INVALID;
 	} else {
 		rq->who = PRINCIPAL_NONE;
 	}
-	if (rq->who != PRINCIPAL_USER && rq->who != PRINCIPAL_BOT)
-		user_release(&rq->caller);
+	if (rq->who != PRINCIPAL_USER && rq->who != PRINCIPAL_BOT) {
+		user_release(&rq->caller_copy);
+		rq->caller = &rq->caller_copy;
+	}
 	return rq->who;
 }
 

@@ -10,7 +10,8 @@ void request_release(struct request *rq)
 	for (int i = 0; i < rq->nseg; i++)
 		free(rq->seg[i]);
 	rq->nseg = 0;
-	user_release(&rq->caller);
+	user_release(&rq->caller_copy);
+	rq->caller = NULL;
 	cJSON_Delete(rq->json);
 	rq->json = NULL;
 }

@@ -63,7 +63,10 @@ struct request {
 	const char *id;       /* the {id} capture (decoded segment) */
 	size_t id_len;
 	enum principal_kind who;
-	struct user caller;   /* valid for PRINCIPAL_USER / PRINCIPAL_BOT */
+	/* valid for PRINCIPAL_USER / PRINCIPAL_BOT (auth_resolve): caller_copy, or the
+	 * store's session cache lending its user for the request */
+	const struct user *caller;
+	struct user caller_copy;
 	cJSON *json;          /* parsed body for routes that read one */
 };
 

@@ -30,7 +30,11 @@ void store_rollback(void);
 int store_clear(void);
 
 int store_user_get(const char *id, struct user *u);
-int store_user_by_session(const char *token, struct user *u);
+/* The user of a session: 1 (found), 0 or -1. With found NULL, u receives a copy.
+ * Else *found points at the user: the store's own copy kept by its session cache
+ * (u untouched; valid until the next call of this function, store_open or
+ * store_close, and never to be changed or freed), or u. */
+int store_user_by_session(const char *token, struct user *u, const struct user **found);
 /* REAL: users/rocket.rs - the bot whose token matches, then the user of that id */
 int store_user_by_bot_token(const char *token, struct user *u);
 int store_user_insert(const struct user *u);

@@ -7,6 +7,7 @@
  *   - store_bot_update in two statements: every field is written, and a token
  *     that another bot holds fails the update with nothing written. */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@ static void teardown(void) { store_close(); }
 static char *who(const char *token)
 {
 	struct user u = {0};
-	int found = store_user_by_session(token, &u);
+	int found = store_user_by_session(token, &u, NULL);
 	ck_assert_int_ge(found, 0);
 	char *name = found ? strdup(u.username) : NULL;
 	user_release(&u);
@@ -84,6 +85,42 @@ START_TEST(session_cache_follows_writes)
 }
 END_TEST
 
+/* store_begin only asks for a transaction: it begins with the first statement, so
+ * a request that reads nothing holds no lock and commits nothing; one that does is
+ * still all or nothing. */
+START_TEST(transaction_begins_with_its_first_statement)
+{
+	ck_assert_int_eq(store_begin(), 0);
+	ck_assert(sqlite3_get_autocommit(store_db())); /* not begun */
+	ck_assert_int_eq(store_commit(), 0);
+	ck_assert_int_eq(store_begin(), 0);
+	store_rollback();
+	ck_assert(sqlite3_get_autocommit(store_db()));
+	/* the first statement begins it: a rollback undoes the read-then-write */
+	struct user u = {0};
+	ck_assert_int_eq(store_begin(), 0);
+	ck_assert_int_eq(store_user_get(ALICE, &u), 1);
+	ck_assert(!sqlite3_get_autocommit(store_db()));
+	model_set(&u.display_name, "rolled back");
+	ck_assert_int_eq(store_user_update(&u), 0);
+	store_rollback();
+	ck_assert(sqlite3_get_autocommit(store_db()));
+	user_release(&u);
+	ck_assert_int_eq(store_user_get(ALICE, &u), 1);
+	ck_assert_ptr_null(u.display_name == NULL ? NULL : strstr(u.display_name, "rolled back"));
+	/* and a commit keeps it */
+	ck_assert_int_eq(store_begin(), 0);
+	model_set(&u.display_name, "kept");
+	ck_assert_int_eq(store_user_update(&u), 0);
+	ck_assert_int_eq(store_commit(), 0);
+	ck_assert(sqlite3_get_autocommit(store_db()));
+	user_release(&u);
+	ck_assert_int_eq(store_user_get(ALICE, &u), 1);
+	ck_assert_str_eq(u.display_name, "kept");
+	user_release(&u);
+}
+END_TEST
+
 /* Inside a transaction the lookup sees the transaction's own writes, and after a
  * rollback the state before it. */
 START_TEST(session_cache_and_transactions)
@@ -105,8 +142,8 @@ END_TEST
 START_TEST(session_cache_copies_the_whole_user)
 {
 	struct user a = {0}, b = {0};
-	ck_assert_int_eq(store_user_by_session("alice-session", &a), 1);
-	ck_assert_int_eq(store_user_by_session("alice-session", &b), 1);
+	ck_assert_int_eq(store_user_by_session("alice-session", &a, NULL), 1);
+	ck_assert_int_eq(store_user_by_session("alice-session", &b, NULL), 1);
 	ck_assert_str_eq(a.id, b.id);
 	ck_assert_str_eq(a.username, b.username);
 	ck_assert_str_eq(a.discriminator, b.discriminator);
@@ -118,11 +155,43 @@ START_TEST(session_cache_copies_the_whole_user)
 	ck_assert_int_eq(a.privileged, b.privileged);
 	ck_assert_ptr_ne(a.username, b.username);
 	user_release(&a);
-	ck_assert_int_eq(store_user_by_session("alice-session", &a), 1); /* b outlives a */
+	ck_assert_int_eq(store_user_by_session("alice-session", &a, NULL), 1); /* b outlives a */
 	ck_assert_str_eq(a.username, b.username);
 	user_release(&a);
 	user_release(&b);
-	ck_assert_int_eq(store_user_by_session("no-such-session", &a), 0);
+	ck_assert_int_eq(store_user_by_session("no-such-session", &a, NULL), 0);
+}
+END_TEST
+
+/* Asked for a reference, a hit lends the cache's user; a write to the users makes
+ * the next call read again (into the caller's struct). */
+START_TEST(session_cache_lends_its_user)
+{
+	struct user mine = {0}, own = {0};
+	const struct user *found = NULL, *again = NULL;
+	ck_assert_int_eq(store_user_by_session("alice-session", &mine, &found), 1);
+	ck_assert_ptr_eq(found, &mine); /* first read: the caller's copy */
+	ck_assert_str_eq(found->id, ALICE);
+	ck_assert_int_eq(store_user_by_session("alice-session", &own, &again), 1);
+	ck_assert_ptr_ne(again, &own); /* a hit: lent */
+	ck_assert_ptr_null(own.id);
+	ck_assert_str_eq(again->id, ALICE);
+	ck_assert_str_eq(again->username, mine.username);
+	/* a write to users: read again */
+	struct user changed = {0};
+	ck_assert_int_eq(store_user_get(ALICE, &changed), 1);
+	model_set(&changed.display_name, "Lent");
+	ck_assert_int_eq(store_user_update(&changed), 0);
+	ck_assert_int_eq(store_user_by_session("alice-session", &own, &again), 1);
+	ck_assert_ptr_eq(again, &own);
+	ck_assert_str_eq(again->display_name, "Lent");
+	/* and lent again afterwards */
+	ck_assert_int_eq(store_user_by_session("alice-session", &own, &again), 1);
+	ck_assert_ptr_ne(again, &own);
+	ck_assert_str_eq(again->display_name, "Lent");
+	user_release(&mine);
+	user_release(&own);
+	user_release(&changed);
 }
 END_TEST
 
@@ -230,7 +299,9 @@ static Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, session_cache_follows_writes, 0, sizeof(writes) / sizeof(writes[0]));
 	tcase_add_test(tc, session_cache_and_transactions);
+	tcase_add_test(tc, transaction_begins_with_its_first_statement);
 	tcase_add_test(tc, session_cache_copies_the_whole_user);
+	tcase_add_test(tc, session_cache_lends_its_user);
 	tcase_add_test(tc, bot_update_writes_every_field);
 	tcase_add_test(tc, bot_with_user_in_one_read);
 	tcase_add_test(tc, bot_update_taken_token_writes_nothing);
