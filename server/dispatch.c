@@ -85,15 +85,21 @@ static long utf8_step(const unsigned char *s, size_t n)
  * digits becomes that byte, anything else stays, and bytes that are not UTF-8
  * become U+FFFD. A %00 is kept as written: an id with a NUL byte matches nothing
  * either way, and the rest of the server works on C strings. */
-static char *decode_segment(const char *p, size_t len, size_t *n)
+static char *decode_segment(struct request *rq, const char *p, size_t len, size_t *n)
 {
-	/* PERF: a segment with no '%' and only ASCII decodes to itself: one copy
-	 * (docs/performance.md#http) */
+	/* PERF: a segment with no '%' and only ASCII decodes to itself: one copy,
+	 * into the request's own buffer when it fits (docs/performance.md#http) */
 	size_t plain = 0;
 	while (plain < len && p[plain] != '%' && (unsigned char)p[plain] < 0x80)
 		plain++;
 	if (plain == len) {
-		char *seg = malloc(len + 1);
+		char *seg;
+		if (rq->segused + len + 1 <= sizeof(rq->segbuf)) {
+			seg = rq->segbuf + rq->segused;
+			rq->segused += len + 1;
+		} else {
+			seg = malloc(len + 1);
+		}
 		memcpy(seg, p, len);
 		seg[len] = 0;
 		*n = len;
@@ -152,17 +158,17 @@ void dispatch_split_path(struct request *rq)
 		if (!*p)
 			break;
 		size_t len = strcspn(p, "/"), n;
-		char *seg = decode_segment(p, len, &n);
+		char *seg = decode_segment(rq, p, len, &n);
 		p += len;
 		/* README decision 4: /0.8/... is served like /... */
 		if (first && n == 3 && memcmp(seg, "0.8", 3) == 0) {
 			first = false;
-			free(seg);
+			request_free_segment(rq, seg);
 			continue;
 		}
 		first = false;
 		if (rq->nseg == PATH_SEGMENTS_MAX) {
-			free(seg);
+			request_free_segment(rq, seg);
 			rq->path_bad = true; /* more segments than any route has: no match */
 			return;
 		}

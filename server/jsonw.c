@@ -73,7 +73,7 @@ size_t jsonw_quote(char *out, const char *s) { return quote(out, (const unsigned
 
 /* A member after the first of its object or array gets a ',' before it. A key
  * ends with ':', after which the value follows directly. */
-static void separate(struct strbuf *sb)
+static inline void separate(struct strbuf *sb)
 {
 	if (sb->len) {
 		char last = sb->buf[sb->len - 1];

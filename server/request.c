@@ -5,11 +5,18 @@
 #include <string.h>
 #include <strings.h>
 
+void request_free_segment(struct request *rq, char *seg)
+{
+	if (seg < rq->segbuf || seg >= rq->segbuf + sizeof(rq->segbuf))
+		free(seg);
+}
+
 void request_release(struct request *rq)
 {
 	for (int i = 0; i < rq->nseg; i++)
-		free(rq->seg[i]);
+		request_free_segment(rq, rq->seg[i]);
 	rq->nseg = 0;
+	rq->segused = 0;
 	user_release(&rq->caller_copy);
 	rq->caller = NULL;
 	cJSON_Delete(rq->json);

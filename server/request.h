@@ -39,6 +39,10 @@ struct request {
 	char *seg[PATH_SEGMENTS_MAX];
 	size_t seglen[PATH_SEGMENTS_MAX];
 	int nseg;
+	/* PERF: plain segments are copied here, one after the other, instead of
+	 * each into an allocation of its own (a segment not inside is malloc'd) */
+	char segbuf[256];
+	size_t segused;
 	bool path_bad;        /* too many segments or undecodable: matches no route */
 
 	/* headers that matter (first occurrence; NULL when absent) */
@@ -85,6 +89,8 @@ struct reply {
 };
 
 void request_release(struct request *rq);
+/* Frees a decoded path segment (those in rq->segbuf are not allocations). */
+void request_free_segment(struct request *rq, char *seg);
 void reply_init(struct reply *rp);
 void reply_release(struct reply *rp);
 /* The JSON text in sb (emptied) becomes the success body. */

@@ -49,7 +49,7 @@ static int grow(struct strbuf *sb, size_t extra)
 	return 0;
 }
 
-int strbuf_add(struct strbuf *sb, const void *data, size_t n)
+int strbuf_add_slow(struct strbuf *sb, const void *data, size_t n)
 {
 	if (grow(sb, n))
 		return -1;
@@ -59,7 +59,7 @@ int strbuf_add(struct strbuf *sb, const void *data, size_t n)
 	return 0;
 }
 
-char *strbuf_extend(struct strbuf *sb, size_t n)
+char *strbuf_extend_slow(struct strbuf *sb, size_t n)
 {
 	if (grow(sb, n))
 		return NULL;

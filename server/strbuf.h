@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct strbuf {
 	char *buf;
@@ -21,11 +22,31 @@ void strbuf_init(struct strbuf *sb, size_t max);
 void strbuf_release(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 /* Returns 0, or -1 (nothing appended) when max would be exceeded. */
-int strbuf_add(struct strbuf *sb, const void *data, size_t n);
+int strbuf_add_slow(struct strbuf *sb, const void *data, size_t n);
+/* PERF: appending into room already there is inlined (answers are built from
+ * dozens of small appends; docs/performance.md#json). */
+static inline int strbuf_add(struct strbuf *sb, const void *data, size_t n)
+{
+	if (sb->alloc - sb->len <= n || (sb->max && sb->len + n > sb->max)) /* alloc > len once allocated */
+		return strbuf_add_slow(sb, data, n);
+	memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = 0;
+	return 0;
+}
 int strbuf_adds(struct strbuf *sb, const char *s);
 /* Makes room for n more bytes at the end and counts them in len: returns where to
  * write them (the NUL after them is set), or NULL when max would be exceeded. */
-char *strbuf_extend(struct strbuf *sb, size_t n);
+char *strbuf_extend_slow(struct strbuf *sb, size_t n);
+static inline char *strbuf_extend(struct strbuf *sb, size_t n)
+{
+	if (sb->alloc - sb->len <= n || (sb->max && sb->len + n > sb->max)) /* alloc > len once allocated */
+		return strbuf_extend_slow(sb, n);
+	char *at = sb->buf + sb->len;
+	sb->len += n;
+	sb->buf[sb->len] = 0;
+	return at;
+}
 /* Shortens the text to len bytes (len <= sb->len). */
 void strbuf_truncate(struct strbuf *sb, size_t len);
 /* Makes room for at least n bytes in all, so that writing up to them allocates
