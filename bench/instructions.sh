@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# instructions.sh: instructions per request, counted exactly (callgrind), for the
+# benchmark's scenarios. Unlike req/s, the count does not depend on what else runs
+# on the machine, so two builds can be compared on a busy one.
+#
+#   bash bench/instructions.sh [BINARY (build/stoat-mock)] [--seconds S (2)]
+#
+# For each scenario: stoat-mock starts under valgrind --tool=callgrind with
+# instrumentation off, and once it answers, instrumentation is switched on and wrk
+# (1 thread, 4 connections, 127.0.0.1 only) sends the request for S seconds. The
+# total is divided by the requests wrk counted. libmicrohttpd clears its connection
+# pool with memset between requests (valgrind counts that rep stosb a byte at a
+# time), so that one function is left out; the figure printed is the rest.
+# docs/performance.md ("Choices and their measured effect") has the figures.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/build/stoat-mock
+seconds=2
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--seconds) seconds=$2; shift ;;
+		-h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+		-*) echo "instructions.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+		*) bin=$1 ;;
+	esac
+	shift
+done
+for tool in valgrind callgrind_control callgrind_annotate wrk curl; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "instructions.sh: '$tool' is missing" >&2; exit 1; }
+done
+[ -x "$bin" ] || { echo "instructions.sh: no stoat-mock binary at '$bin'" >&2; exit 1; }
+
+work=$(mktemp -d)
+vpid=
+cleanup() { [ -n "$vpid" ] && kill "$vpid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+bot=01J0H3HPB0T5T0KEN000000AAA
+# name | method | path | body | session token
+scenarios=(
+	"GET /bots/{id}|GET|/bots/$bot||alice-session"
+	"PATCH /bots/{id} valid|PATCH|/bots/$bot|{\"public\":true}|alice-session"
+	"PATCH invalid name 400|PATCH|/bots/$bot|{\"name\":\"a b\"}|alice-session"
+	"GET no token 401|GET|/bots/$bot||"
+	"GET unknown bot 404|GET|/bots/01J0H3HPB0T5T0KEN000000ZZZ||alice-session"
+)
+
+port=$((20000 + RANDOM % 20000))
+printf '%-26s %12s\n' "scenario" "instr/req"
+for s in "${scenarios[@]}"; do
+	IFS='|' read -r name method path body token <<<"$s"
+	{
+		echo "wrk.method = \"$method\""
+		[ -n "$body" ] && echo "wrk.body = '$body'" && echo 'wrk.headers["Content-Type"] = "application/json"'
+		[ -n "$token" ] && echo "wrk.headers[\"x-session-token\"] = \"$token\""
+		echo 'function done(s) io.write("REQUESTS " .. s.requests .. "\n") end'
+	} >"$work/s.lua"
+	valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/cg.out" \
+		"$bin" --quiet --port "$port" >"$work/vg.log" 2>&1 &
+	vpid=$!
+	for _ in $(seq 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+		sleep 0.2
+	done
+	callgrind_control -i on "$vpid" >/dev/null 2>&1
+	n=$(wrk -t1 -c4 -d"${seconds}s" -s "$work/s.lua" "http://127.0.0.1:$port$path" | awk '/^REQUESTS /{print $2}')
+	kill -INT "$vpid"
+	wait "$vpid" 2>/dev/null || true
+	vpid=
+	total=$(callgrind_annotate "$work/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/{gsub(",","",$1); print $1}')
+	pool=$(callgrind_annotate "$work/cg.out" 2>/dev/null | awk '/memset/ && !seen {gsub(",","",$1); print $1; seen = 1}')
+	if [ -z "$n" ] || [ "$n" = 0 ] || [ -z "$total" ]; then
+		echo "instructions.sh: no measurement for '$name' (see $work/vg.log)" >&2
+		exit 1
+	fi
+	printf '%-26s %12d\n' "$name" $(((total - ${pool:-0}) / n))
+	port=$((port + 1))
+done
