@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "suite.h"
 
 #define KEPT 16 /* ANSWERS_KEPT in server/http.c */
 
@@ -125,9 +126,5 @@ int main(void)
 	tcase_add_test(tc, equal_answers_are_equal_on_the_wire);
 	tcase_add_test(tc, a_changed_header_is_a_different_answer);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "suite.h"
 
 #define INVALID_SESSION "{\"type\":\"InvalidSession\",\"location\":\"crates/core/database/src/models/users/rocket.rs:41:51\"}"
 #define ALICE_SELF                                                                                         \
@@ -249,9 +250,5 @@ static Suite *auth_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(auth_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(auth_suite());
 }

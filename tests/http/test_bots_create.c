@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "suite.h"
 
 #define LOC_VALIDATION "crates/delta/src/routes/bots/create.rs:20:9"
 #define LOC_IS_BOT "crates/core/database/src/models/bots/model.rs:84:24"
@@ -473,9 +474,5 @@ int main(void)
 	tcase_add_test(young, an_owner_id_from_the_future_is_a_500);
 	suite_add_tcase(s, young);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

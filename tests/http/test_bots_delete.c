@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "suite.h"
 
 #define LOC_BOT_NOT_FOUND "crates/core/database/src/models/bots/ops/mongodb.rs:19:62"
 #define LOC_DELETE_NOT_OWNER "crates/delta/src/routes/bots/delete.rs:23:20"
@@ -351,10 +352,7 @@ static Suite *delete_suite(void)
 int main(void)
 {
 	write_fancy_fixture();
-	SRunner *sr = srunner_create(delete_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int status = suite_run(delete_suite());
 	unlink(fancy_fixture);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "suite.h"
 
 /* ---- expected bodies ------------------------------------------------------------ */
 
@@ -1157,10 +1158,7 @@ static Suite *edit_suite(void)
 int main(void)
 {
 	write_crowded_fixture();
-	SRunner *sr = srunner_create(edit_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int status = suite_run(edit_suite());
 	unlink(crowded_fixture);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

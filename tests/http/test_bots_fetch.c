@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "suite.h"
 
 #define LOC_BOT_NOT_FOUND "crates/core/database/src/models/bots/ops/mongodb.rs:19:62"
 #define LOC_FETCH_IS_BOT "crates/delta/src/routes/bots/fetch.rs:17:20"
@@ -266,9 +267,5 @@ int main(void)
 	tcase_add_checked_fixture(full, full_up, down);
 	tcase_add_test(full, every_optional_field_in_wire_order);
 	suite_add_tcase(s, full);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

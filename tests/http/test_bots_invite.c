@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "suite.h"
 
 #define LOC_SESSION "crates/core/database/src/models/users/rocket.rs:41:51"
 #define LOC_BOT_NOT_FOUND "crates/core/database/src/models/bots/ops/mongodb.rs:19:62"
@@ -312,9 +313,5 @@ int main(void)
 	tcase_add_test(tc, callers_with_the_permission);
 	tcase_add_test(tc, a_deleted_bot_cannot_be_invited);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

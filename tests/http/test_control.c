@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "suite.h"
 
 static struct server srv;
 
@@ -881,9 +882,5 @@ int main(void)
 	tcase_add_test(tc, journal_never_holds_a_token);
 	tcase_add_test(tc, journal_bounds_the_body);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "suite.h"
 
 /* ---- --seed ------------------------------------------------------------------------ */
 
@@ -254,9 +255,5 @@ int main(void)
 	tcase_add_test(tc, no_control_hides_every_control_route);
 	tcase_add_test(tc, journal_keeps_the_last_n);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

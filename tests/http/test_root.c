@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "suite.h"
 
 static struct server srv;
 
@@ -44,9 +45,5 @@ int main(void)
 	tcase_add_checked_fixture(tc, up, down);
 	tcase_add_test(tc, root_points_back_at_the_server);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "suite.h"
 
 static const char *binary(void)
 {
@@ -458,9 +459,5 @@ int main(void)
 					  "STOAT_MOCK_FIXTURES", "STOAT_MOCK_AUTH_ERRORS", "STOAT_MOCK_QUIET"};
 	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
 		unsetenv(env[i]);
-	SRunner *sr = srunner_create(startup_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(startup_suite());
 }

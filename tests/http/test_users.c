@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "suite.h"
 
 #define LOC_SESSION "crates/core/database/src/models/users/rocket.rs:41:51"
 #define LOC_USER_NOT_FOUND "crates/core/database/src/models/users/ops/mongodb.rs:23:62"
@@ -291,9 +292,5 @@ int main(void)
 	tcase_add_checked_fixture(rocket, rocket_up, down);
 	tcase_add_test(rocket, rocket_401_pages);
 	suite_add_tcase(s, rocket);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

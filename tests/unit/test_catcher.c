@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "catcher.h"
+#include "suite.h"
 
 /* errors.md §3, the 401 pages exactly as printed there (no trailing newline). */
 static const char page_401_json[] = "{\n"
@@ -154,9 +155,5 @@ static Suite *catcher_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(catcher_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(catcher_suite());
 }

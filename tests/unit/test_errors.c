@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "suite.h"
 
 /* errors.md §2.4, copied from the spec (95 types on main + ExpiredToken and
  * MissingScope from feat/oauth2), not from errors.def. */
@@ -246,9 +247,5 @@ static Suite *errors_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(errors_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(errors_suite());
 }

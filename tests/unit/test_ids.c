@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ids.h"
+#include "suite.h"
 
 #define DRAWS 20000
 
@@ -161,9 +162,5 @@ static Suite *ids_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ids_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(ids_suite());
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jsonguard.h"
+#include "suite.h"
 
 static const struct {
 	const char *route, *body;
@@ -148,9 +149,5 @@ int main(void)
 	tcase_add_test(tc, recursion_limit);
 	tcase_add_test(tc, unknown_route);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

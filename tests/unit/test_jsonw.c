@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonw.h"
+#include "suite.h"
 
 static char *cjson_string(const char *s)
 {
@@ -94,9 +95,5 @@ int main(void)
 	tcase_add_test(tc, mixed_texts);
 	tcase_add_test(tc, objects_and_arrays);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "ratelimit.h"
 #include "request.h"
+#include "suite.h"
 
 /* ---- the key --------------------------------------------------------------------------- */
 
@@ -278,9 +279,5 @@ int main(void)
 	tcase_add_test(tc, headers_and_429);
 	tcase_add_test(tc, info_bodies);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

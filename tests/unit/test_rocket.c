@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rocket.h"
+#include "suite.h"
 
 /* ---- Accept ------------------------------------------------------------------------------ */
 
@@ -289,9 +290,5 @@ int main(void)
 	tcase_add_test(tc, cors_reply_headers);
 	tcase_add_test(tc, cors_status_route);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sanitize.h"
+#include "suite.h"
 
 struct cure_case {
 	const char *name;
@@ -164,9 +165,5 @@ static Suite *sanitize_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(sanitize_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(sanitize_suite());
 }

@@ -14,6 +14,7 @@
 
 #include "fixtures.h"
 #include "store.h"
+#include "suite.h"
 
 /* the bundled fixtures (fixtures/default.json) */
 #define ALICE "01HZ5W2X8A1B3C4D5E6F7G8H9J"
@@ -311,9 +312,5 @@ static Suite *store_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(store_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(store_suite());
 }

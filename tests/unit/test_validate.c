@@ -11,6 +11,7 @@
 #include "sanitize.h"
 #include "strbuf.h"
 #include "validate.h"
+#include "suite.h"
 
 /* ---- the name rule: 2..=32 code points, ^(\p{L}|[\d_.-])+$ ------------------ */
 
@@ -325,9 +326,5 @@ static Suite *validate_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(validate_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(validate_suite());
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "wire.h"
+#include "suite.h"
 
 #define BOT_ID "01J0H3HPB0T5T0KEN000000AAA"
 #define OWNER_ID "01HZ5W2X8A1B3C4D5E6F7G8H9J"
@@ -635,9 +636,5 @@ static Suite *wire_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(wire_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(wire_suite());
 }
