@@ -42,16 +42,9 @@ run_one() {
 	echo $? >"$dir/rc"
 }
 
-running=0
-for t in "${targets[@]}"; do
-	run_one "$t" &
-	running=$((running + 1))
-	if [ "$running" -ge "$jobs" ]; then
-		wait -n || true
-		running=$((running - 1))
-	fi
-done
-wait || true
+# shellcheck source=tests/fuzz/parallel.sh
+. "$root/tests/fuzz/parallel.sh"
+run_parallel "$jobs" run_one "${targets[@]}"
 
 fail=0
 for t in "${targets[@]}"; do

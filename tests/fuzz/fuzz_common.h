@@ -147,8 +147,9 @@ static inline void fuzz_one(struct request *rq, const char *raw, size_t raw_len)
 	}
 	bool control = rq->route && (rq->route->flags & ROUTE_CONTROL);
 	bool known = rq->who == PRINCIPAL_USER || rq->who == PRINCIPAL_BOT;
+	const char *caller = known && rq->caller ? rq->caller->id : NULL;
 	for (size_t i = 0; i < nb; i++) {
-		bool owner = known && rq->caller.id && strcmp(bots[i].owner, rq->caller.id) == 0;
+		bool owner = caller && strcmp(bots[i].owner, caller) == 0;
 		if (!control && !owner) {
 			const char *secret = NULL;
 			cJSON *o = bots[i].oauth2 ? cJSON_Parse(bots[i].oauth2) : NULL;
@@ -163,7 +164,7 @@ static inline void fuzz_one(struct request *rq, const char *raw, size_t raw_len)
 			cJSON_Delete(o);
 			if (leak) {
 				fprintf(stderr, "invariant: %s of bot %s (owner %s) sent to %s: %.*s\n", leak,
-					bots[i].id, bots[i].owner, known ? rq->caller.id : "nobody", (int)rp.body_len,
+					bots[i].id, bots[i].owner, caller ? caller : "nobody", (int)rp.body_len,
 					rp.body);
 				abort();
 			}
