@@ -68,8 +68,10 @@ size_t jsonw_quote(char *out, const char *s) { return quote(out, (const unsigned
 
 /* PERF: an answer begun in an empty buffer gets room for a typical answer at
  * once (a bot with its user is about 600 bytes) instead of growing to it by
- * doubling from 64. */
-#define JSONW_FIRST 1024
+ * doubling from 64. strbuf rounds the room up to a power of two: 1 KiB, the
+ * largest block glibc keeps in its per-thread cache. A block of 2 KiB comes from
+ * its large bins, which first merges every freed small block, on every request. */
+#define JSONW_FIRST 1000
 
 /* A member after the first of its object or array gets a ',' before it. A key
  * ends with ':', after which the value follows directly. */
