@@ -8,7 +8,10 @@
 #      suite found;
 #   2. fuzzes for $FUZZ_SECONDS (default 60) from a scratch copy of that corpus
 #      (the repository is never written to), $FUZZ_JOBS targets at a time
-#      (default: the number of cores).
+#      (default: the number of cores), with libFuzzer's seed $FUZZ_SEED
+#      (default 1; 0 picks a random one). A fixed seed makes the test command
+#      replay the same mutations on unchanged code, so a run turns red for a
+#      change, not for a new roll of the dice; campaign.sh explores at random.
 # Fails on any crash, invariant violation (see fuzz_common.h), leak or sanitizer
 # report, printing the report and where the input was saved. Long campaigns:
 # tests/fuzz/campaign.sh.
@@ -16,6 +19,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$root/build-fuzz}
 secs=${FUZZ_SECONDS:-60}
+seed=${FUZZ_SEED:-1}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 cc=${FUZZ_CC:-clang}
 
@@ -55,7 +59,7 @@ run_one() {
 	local dict=()
 	[ -f "$root/tests/fuzz/$t.dict" ] && dict=(-dict="$root/tests/fuzz/$t.dict")
 	set +e
-	"$build/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
+	"$build/$t" -max_total_time="$secs" -seed="$seed" -timeout=10 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
 		"${dict[@]}" "$dir/corpus" >"$dir/log" 2>&1
 	echo $? >"$dir/rc"
 }
@@ -80,7 +84,7 @@ for t in "${targets[@]}"; do
 			echo "smoke.sh: input saved as $build/artifacts/$t-$(basename "$a")" >&2
 		done
 	else
-		echo "$t: ${runs:-?} runs in $secs s, no crash, leak or sanitizer report"
+		echo "$t: ${runs:-?} runs in $secs s (seed $seed), no crash, leak or sanitizer report"
 	fi
 done
 exit $fail
