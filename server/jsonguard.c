@@ -374,6 +374,19 @@ static int enter(struct de *d)
 	return OK;
 }
 
+/* The opening bracket of a container the type wants: entered and copied to the
+ * output. The end of input is a syntax error, any other value the wrong type. */
+static int open_container(struct de *d, int c, char bracket)
+{
+	if (c < 0)
+		return SYNTAX;
+	if (c != bracket)
+		return invalid_type(d);
+	TRY(enter(d));
+	emit(d, bracket == '{' ? "{" : "[");
+	return OK;
+}
+
 /* ignore_value (IgnoredAny): iterative, no depth limit, numbers not computed,
  * \u escapes not paired. */
 static int ignore_value(struct de *d)
@@ -596,12 +609,9 @@ static int struct_value(struct de *d, const struct jg_type *t)
 		emit(d, "}");
 		return OK;
 	}
-	if (c != '{')
-		return invalid_type(d);
 	/* visit_map: a known field twice is duplicate_field (before its value), an
 	 * unknown one is skipped, a missing required one is missing_field */
-	TRY(enter(d));
-	emit(d, "{");
+	TRY(open_container(d, c, '{'));
 	bool comma = false;
 	for (;;) {
 		TRY(next_key(d, &first, &more));
@@ -644,14 +654,8 @@ static int struct_value(struct de *d, const struct jg_type *t)
  * repeated key is kept (the handler lets the last one win, as HashMap::insert). */
 static int enum_map_value(struct de *d, const struct jg_type *t)
 {
-	int c = ws(d);
 	bool first = true, more, comma = false;
-	if (c < 0)
-		return SYNTAX;
-	if (c != '{')
-		return invalid_type(d);
-	TRY(enter(d));
-	emit(d, "{");
+	TRY(open_container(d, ws(d), '{'));
 	for (;;) {
 		TRY(next_key(d, &first, &more));
 		if (!more)
@@ -759,13 +763,7 @@ static int value(struct de *d, const struct jg_type *t)
 		return value(d, t->inner);
 	case JG_VEC: {
 		bool first = true, more, comma = false;
-		c = ws(d);
-		if (c < 0)
-			return SYNTAX;
-		if (c != '[')
-			return invalid_type(d);
-		TRY(enter(d));
-		emit(d, "[");
+		TRY(open_container(d, ws(d), '['));
 		for (;;) {
 			TRY(next_element(d, &first, &more));
 			if (!more)

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "catcher.h"
+#include "rocket.h"
 #include "store.h"
 
 /* ---- the key: Rust's DefaultHasher ---------------------------------------------- */
@@ -146,40 +147,14 @@ unsigned ratelimit_bucket_limit(const char *bucket)
 }
 
 /* Rust's Ipv6Addr Display: an IPv4-mapped address as ::ffff:a.b.c.d, otherwise
- * lower-case hex groups with the longest run (>= 2) of zero groups as "::". */
+ * the common form (rocket_ipv6_text). */
 static void ipv6_rust(const unsigned char b[16], char *out, size_t size)
 {
-	unsigned g[8];
-	for (int i = 0; i < 8; i++)
-		g[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
-	if (!g[0] && !g[1] && !g[2] && !g[3] && !g[4] && g[5] == 0xffff) {
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(b, mapped, sizeof(mapped)) == 0)
 		snprintf(out, size, "::ffff:%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
-		return;
-	}
-	int best = -1, bestlen = 0;
-	for (int i = 0; i < 8;) {
-		int j = i;
-		while (j < 8 && g[j] == 0)
-			j++;
-		if (j - i > bestlen) {
-			best = i;
-			bestlen = j - i;
-		}
-		i = j == i ? i + 1 : j;
-	}
-	if (bestlen < 2)
-		best = -1;
-	size_t n = 0;
-	out[0] = 0;
-	for (int i = 0; i < 8 && n < size; i++) {
-		if (i == best) {
-			n += (size_t)snprintf(out + n, size - n, "::");
-			i += bestlen - 1;
-			continue;
-		}
-		bool colon = i > 0 && i != best + bestlen;
-		n += (size_t)snprintf(out + n, size - n, "%s%x", colon ? ":" : "", g[i]);
-	}
+	else
+		rocket_ipv6_text(b, out, size);
 }
 
 int ratelimit_ip_canonical(const char *s, char *out, size_t size)

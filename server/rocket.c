@@ -377,8 +377,7 @@ static int ipv4_host(const char *h, char *out, size_t size)
 	return 1;
 }
 
-/* WHATWG IPv6 serialiser: hex pieces, the first longest run (>= 2) of zeros as "::". */
-static void ipv6_whatwg(const unsigned char b[16], char *out, size_t size)
+void rocket_ipv6_text(const unsigned char b[16], char *out, size_t size)
 {
 	unsigned g[8];
 	for (int i = 0; i < 8; i++)
@@ -433,7 +432,7 @@ static int special_host(const char *h, size_t n, char *out, size_t size)
 		if (inet_pton(AF_INET6, v6, b) != 1)
 			return -1;
 		out[0] = '[';
-		ipv6_whatwg(b, out + 1, size - 2);
+		rocket_ipv6_text(b, out + 1, size - 2);
 		strcat(out, "]");
 		return 0;
 	}

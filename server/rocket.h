@@ -81,6 +81,12 @@ enum err rocket_options_catch_all(struct request *rq, struct reply *rp);
  * that status when Rocket knows it, else the 500 page. */
 enum err rocket_cors_status(struct request *rq, struct reply *rp);
 
+/* An IPv6 address as text: lower-case hex pieces, the first longest run of two or
+ * more zero pieces as "::". The WHATWG URL serialiser (an Origin's host) and
+ * Rust's Ipv6Addr Display (ratelimit.c, which adds the IPv4-mapped form) agree
+ * on these rules. */
+void rocket_ipv6_text(const unsigned char b[16], char *out, size_t size);
+
 /* Status codes Rocket's Status::from_code knows (core/http/src/status.rs). */
 bool rocket_status_known(int code);
 

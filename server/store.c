@@ -589,9 +589,11 @@ int store_session_insert(const char *token, const char *id, const char *user_id,
 
 /* ---- bots --------------------------------------------------------------------- */
 
-#define BOT_COLS                                                                                   \
-	"id, owner, token, public, analytics, discoverable, interactions_url, terms_of_service_url," \
-	" privacy_policy_url, oauth2, flags"
+/* The bot columns in read_bot's order, each name after prefix p ("" or "b."). */
+#define BOT_COLS_OF(p)                                                                              \
+	p "id, " p "owner, " p "token, " p "public, " p "analytics, " p "discoverable, " p             \
+	"interactions_url, " p "terms_of_service_url, " p "privacy_policy_url, " p "oauth2, " p "flags"
+#define BOT_COLS BOT_COLS_OF("")
 
 /* The BOT_COLS, into a released (or zeroed) b. */
 static void read_bot_with(sqlite3_stmt *st, struct bot *b, col_fn col)
@@ -635,9 +637,7 @@ static const char SQL_BOT_GET[] = "SELECT " BOT_COLS " FROM bots WHERE id = ?1";
  * begin and end of the read transaction cost as much as reading the row
  * (docs/performance.md#sqlite) */
 static const char SQL_BOT_WITH_USER_GET[] =
-	"SELECT b.id, b.owner, b.token, b.public, b.analytics, b.discoverable, b.interactions_url,"
-	" b.terms_of_service_url, b.privacy_policy_url, b.oauth2, b.flags, " USER_COLS
-	" FROM bots b LEFT JOIN users u ON u.id = b.id WHERE b.id = ?1";
+	"SELECT " BOT_COLS_OF("b.") ", " USER_COLS " FROM bots b LEFT JOIN users u ON u.id = b.id WHERE b.id = ?1";
 static const char SQL_BOT_INSERT[] =
 	"INSERT INTO bots (" BOT_COLS ", seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
 static const char SQL_BOT_UPDATE[] = /* ?2 owner and ?3 token: SQL_BOT_UPDATE_KEYS */
