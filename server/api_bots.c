@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "body.h"
 #include "ids.h"
 #include "jsonw.h"
 #include "limits.h"
@@ -81,7 +82,7 @@ enum err bots_create(struct request *rq, struct reply *rp)
 	char *cured = NULL;
 	enum err e;
 
-	enum decode d = wire_struct(rq->json, fields, 1, 1, v);
+	enum decode d = body_struct(rq->json, fields, 1, 1, v);
 	if (d == DECODE_OK && !cJSON_IsString(v[0]))
 		d = DECODE_422; /* missing, null or not a string */
 	if (d)
@@ -292,7 +293,7 @@ static enum decode decode_scopes(const cJSON *v, cJSON **out)
 	cJSON *o = cJSON_CreateObject();
 	for (const cJSON *it = v->child; it; it = it->next) {
 		const cJSON *r[2];
-		enum decode d = validate_oauth2_scope(it->string) ? wire_struct(it, fields, 2, 2, r) : DECODE_422;
+		enum decode d = validate_oauth2_scope(it->string) ? body_struct(it, fields, 2, 2, r) : DECODE_422;
 		if (d == DECODE_OK && (!cJSON_IsString(r[0]) || !cJSON_IsString(r[1])))
 			d = DECODE_422;
 		if (d) {
@@ -318,7 +319,7 @@ static enum decode decode_oauth2(const cJSON *v, struct edit *ed)
 	ed->oauth2_public = -1;
 	if (!v || cJSON_IsNull(v))
 		return DECODE_OK;
-	enum decode d = wire_struct(v, fields, 3, 3, f);
+	enum decode d = body_struct(v, fields, 3, 3, f);
 	if (d)
 		return d;
 	ed->has_oauth2 = true;
@@ -368,7 +369,7 @@ static enum decode decode_edit(const cJSON *json, struct edit *ed)
 {
 	static const char *const fields[] = {"name", "public", "analytics", "interactions_url", "oauth2", "remove"};
 	const cJSON *f[6];
-	enum decode d = wire_struct(json, fields, 6, 5, f);
+	enum decode d = body_struct(json, fields, 6, 5, f);
 	if (d)
 		return d;
 	if ((d = opt_string(f[0], &ed->name)) || (d = opt_bool(f[1], &ed->public_)) ||

@@ -24,7 +24,7 @@
 struct jg_type;
 
 /* The body type of a route (by its name in routes.c), or NULL when it has none
- * described here (the caller then falls back to a plain strict parse). */
+ * described here (route_table_check() refuses a ROUTE_BODY row without one). */
 const struct jg_type *jsonguard_body_type(const char *route_name);
 
 /* Decides a UTF-8 body of n bytes. Returns 0 and sets *normal (malloc'd,

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "jsonguard.h"
 #include "ratelimit.h"
 #include "rocket.h"
 
@@ -77,5 +78,13 @@ const struct route *route_match(struct request *rq)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strcmp(table[i].method, method) == 0 && segments_match(table[i].path, rq))
 			return &table[i];
+	return NULL;
+}
+
+const char *route_table_check(void)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if ((table[i].flags & ROUTE_BODY) && !jsonguard_body_type(table[i].name))
+			return table[i].name;
 	return NULL;
 }

@@ -29,6 +29,11 @@ struct route {
  * of the same shape, as Rocket ranks them). HEAD matches GET rows. NULL = 404. */
 const struct route *route_match(struct request *rq);
 
+/* Start-up check of the table (main.c): every ROUTE_BODY row has its body type in
+ * jsonguard.c, the only reader of request bodies. Returns the name of the first
+ * row without one, or NULL when there is none. */
+const char *route_table_check(void);
+
 /* Handlers, one file per API area. */
 enum err bots_create(struct request *rq, struct reply *rp);
 enum err bots_fetch_owned(struct request *rq, struct reply *rp);

@@ -155,7 +155,7 @@ void validate_debug_str(struct strbuf *out, const char *s)
 	while (*s) {
 		unsigned char c = (unsigned char)*s;
 		size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-		if (c == 0xFF) { /* WIRE_NUL, an escaped NUL of the body (wire.h) */
+		if (c == 0xFF) { /* BODY_NUL, an escaped NUL of the body (body.h) */
 			strbuf_adds(out, "\\0");
 			s++;
 			continue;

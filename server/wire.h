@@ -1,12 +1,10 @@
 /* wire.h: stored objects -> the JSON shapes clients parse, with the real omission
- * rules and key order; and request-body decoding with serde's rules. */
+ * rules and key order. Answers only: request bodies are read by jsonguard.h (the
+ * data guard) and body.h (what the handlers get). */
 #ifndef STOAT_WIRE_H
 #define STOAT_WIRE_H
 
 #include <stdbool.h>
-#include <stddef.h>
-
-#include <cjson/cJSON.h>
 
 #include "model.h"
 #include "strbuf.h"
@@ -29,40 +27,5 @@ void wire_user(struct strbuf *sb, const struct user *u, enum user_view view, con
 void wire_bot_with_user(struct strbuf *sb, const struct bot *b, const struct user *u);
 /* PublicBot: _id, username, avatar (file id), description. */
 void wire_public_bot(struct strbuf *sb, const struct bot *b, const struct user *u);
-
-/* ---- request bodies -------------------------------------------------------- */
-
-/* How a body or a value failed to decode: Rocket answers 400 for serde_json's
- * syntax/EOF/IO categories and 422 for its data category. */
-enum decode {
-	DECODE_OK = 0,
-	DECODE_400 = 400,
-	DECODE_422 = 422,
-};
-
-/* Strict JSON syntax as serde_json: RFC 8259, no BOM, depth <= 128, finite
- * numbers, paired surrogates, no raw control characters, only trailing
- * whitespace. Returns DECODE_OK or DECODE_400. */
-enum decode wire_json_syntax(const char *s, size_t n);
-
-/* NUL inside JSON strings. serde keeps an escaped \u0000 in a String; cJSON ends
- * its strings at the first NUL, which would cut "ab\u0000cd" to a valid "ab". So
- * a body travels with each escaped NUL as the byte WIRE_NUL (never part of UTF-8
- * text, which the body was checked to be): keys with it match no field, names
- * with it fail the pattern, and stored values keep it until the reply is written,
- * where wire_nul_escape() turns it back into \u0000. */
-#define WIRE_NUL '\xff'
-/* For text that passed wire_json_syntax: NULL when it has no escaped NUL, else a
- * malloc'd copy with each \u0000 escape replaced by WIRE_NUL (*len set). */
-char *wire_nul_unescape(const char *s, size_t n, size_t *len);
-/* Rewrites every WIRE_NUL byte of the malloc'd reply body *body as \u0000. */
-void wire_nul_escape(char **body, size_t *len);
-
-/* Reads a serde struct from an object or (by position) an array: vals[i] gets the
- * value of fields[i] (possibly a JSON null), or NULL when absent. A known field given twice is
- * 422; unknown keys are ignored; an array longer than nfields is 400, shorter than
- * nrequired is 422; any other JSON type is 422. */
-enum decode wire_struct(const cJSON *v, const char *const *fields, size_t nfields, size_t nrequired,
-			const cJSON **vals);
 
 #endif

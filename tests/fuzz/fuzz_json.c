@@ -1,21 +1,22 @@
 /* fuzz_json.c: libFuzzer target for request bodies: the serde-order data guard
- * (jsonguard_check, for each body type), the strict JSON syntax check
- * (wire_json_syntax), cJSON's parse of what they let through, the serde struct
- * reader (wire_struct), then the same bytes as the body of each route that reads
+ * (jsonguard_check, for each body type), the strict JSON syntax oracle
+ * (json_oracle.h), cJSON's parse of what they let through, the serde struct
+ * reader (body_struct), then the same bytes as the body of each route that reads
  * one (PATCH /bots/{id}, POST /bots/create, POST /bots/{id}/invite) by a caller
  * that passes the user guard, so the typed body decoders and the field
  * validation of api_bots.c run on every input.
  *
- * Input: the body bytes, nothing else. Extra invariants: a body the syntax check
+ * Input: the body bytes, nothing else. Extra invariants: a body the syntax oracle
  * accepts parses with cJSON (else the server answers 400 to valid JSON); the
  * guard answers only 0, 400 or 422, and what it accepts comes back as strict
  * JSON that cJSON parses (the handlers read that).
  * Seeds: tests/fuzz/corpus/fuzz_json/. */
 #include <stdint.h>
 
+#include "body.h"
 #include "fuzz_common.h"
+#include "json_oracle.h"
 #include "jsonguard.h"
-#include "wire.h"
 
 static void send_body(const char *method, const char *path, const char *session, const char *body, size_t n)
 {
@@ -36,19 +37,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *body = malloc(size ? size : 1);
 	memcpy(body, data, size);
 
-	if (utf8_valid(body, size) && wire_json_syntax(body, size) == DECODE_OK) {
+	if (utf8_valid(body, size) && json_oracle_syntax(body, size)) {
 		cJSON *json = cJSON_ParseWithLength(body, size);
 		if (!json) {
-			fprintf(stderr, "invariant: wire_json_syntax accepts what cJSON cannot parse\n");
+			fprintf(stderr, "invariant: json_oracle_syntax accepts what cJSON cannot parse\n");
 			abort();
 		}
 		static const char *const fields[] = {"name", "public", "analytics", "interactions_url", "oauth2",
 						     "remove"};
 		const cJSON *vals[6];
-		(void)wire_struct(json, fields, 6, 5, vals);
+		(void)body_struct(json, fields, 6, 5, vals);
 		char *again = cJSON_PrintUnformatted(json);
-		if (!again || wire_json_syntax(again, strlen(again)) != DECODE_OK) {
-			fprintf(stderr, "invariant: cJSON prints JSON our own check refuses: %s\n", again);
+		if (!again || !json_oracle_syntax(again, strlen(again))) {
+			fprintf(stderr, "invariant: cJSON prints JSON the syntax oracle refuses: %s\n", again);
 			abort();
 		}
 		free(again);
@@ -67,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (code == 0 && t) {
 				size_t n = normal ? strlen(normal) : 0;
 				cJSON *j = normal ? cJSON_ParseWithLength(normal, n) : NULL;
-				if (!normal || wire_json_syntax(normal, n) != DECODE_OK || !j) {
+				if (!normal || !json_oracle_syntax(normal, n) || !j) {
 					fprintf(stderr, "invariant: jsonguard accepted, but its normal form is not JSON: %s\n",
 						normal ? normal : "(null)");
 					abort();

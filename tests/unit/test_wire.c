@@ -1,13 +1,14 @@
 /* test_wire.c: unit tests for server/wire.c - the JSON shapes clients parse (key
- * order, omission rules, the three User renderings) and the request-body readers
- * (serde_json's strict syntax, serde's struct decoding from objects and arrays).
- * EVIDENCE-OF: spec bots-api.md §2, §10.1; auth-and-users.md §2.1-§2.2;
- * errors.md §5 (syntax vs shape, arrays as bodies). */
+ * order, omission rules, the three User renderings). Request bodies: test_body.c,
+ * test_jsonguard.c.
+ * EVIDENCE-OF: spec bots-api.md §2, §10.1; auth-and-users.md §2.1-§2.2. */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "wire.h"
 #include "suite.h"
@@ -276,7 +277,7 @@ static unsigned rnd(unsigned n)
 }
 
 /* A short string of bytes that need care: controls, quotes, backslashes, UTF-8,
- * WIRE_NUL, DEL. NULL or "" sometimes (both mean "absent" for some fields). */
+ * BODY_NUL, DEL. NULL or "" sometimes (both mean "absent" for some fields). */
 static char *rnd_string(char *buf, size_t size)
 {
 	static const char *const pieces[] = {"a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\b", "\f",
@@ -456,155 +457,6 @@ START_TEST(user_without_status)
 }
 END_TEST
 
-/* ---- request bodies: syntax (400) ------------------------------------------------ */
-
-static const struct {
-	const char *text;
-	bool ok;
-} syntax[] = {
-	{"{}", true},
-	{" \t\r\n{\"a\" : [1, -2.5e3, true, false, null, \"x\"]} \n", true},
-	{"[]", true},
-	{"null", true}, /* valid JSON, wrong shape: a 422, not a 400 */
-	{"\"\\ud83d\\ude00\"", true},
-	{"1e308", true},
-	{"", false},
-	{"   ", false},
-	{"{", false},
-	{"{\"a\":1", false},
-	{"{\"a\":1}}", false},         /* trailing characters */
-	{"{\"a\":1} x", false},
-	{"{'a':1}", false},
-	{"{\"a\":1,}", false},         /* trailing comma */
-	{"[null,]", false},
-	{"{a:1}", false},
-	{"\xef\xbb\xbf{}", false},     /* a UTF-8 BOM */
-	{"1e400", false},             /* number out of range */
-	{"-1e400", false},
-	{"01", false},
-	{"1.", false},
-	{".5", false},
-	{"+1", false},
-	{"NaN", false},
-	{"tru", false},
-	{"\"\\ud83d\"", false},        /* lone high surrogate */
-	{"\"\\ude00\"", false},        /* lone low surrogate */
-	{"\"\\x41\"", false},          /* bad escape */
-	{"\"a\tb\"", false},           /* raw control character */
-	{"\"abc", false},
-};
-
-START_TEST(json_syntax)
-{
-	enum decode want = syntax[_i].ok ? DECODE_OK : DECODE_400;
-	ck_assert_msg(wire_json_syntax(syntax[_i].text, strlen(syntax[_i].text)) == want, "%s", syntax[_i].text);
-}
-END_TEST
-
-/* serde_json's recursion limit: 128 levels parse, 129 do not. */
-START_TEST(json_depth)
-{
-	char buf[300];
-	memset(buf, '[', 128);
-	memset(buf + 128, ']', 128);
-	ck_assert_int_eq(wire_json_syntax(buf, 256), DECODE_OK);
-	memset(buf, '[', 129);
-	memset(buf + 129, ']', 129);
-	ck_assert_int_eq(wire_json_syntax(buf, 258), DECODE_400);
-}
-END_TEST
-
-/* ---- request bodies: struct decoding (422 / 400) --------------------------------- */
-
-static const char *const edit_fields[] = {"name", "public", "analytics", "interactions_url", "oauth2", "remove"};
-
-static enum decode decode_edit(const char *text, const cJSON **vals)
-{
-	cJSON *v = cJSON_Parse(text);
-	ck_assert_ptr_nonnull(v);
-	enum decode d = wire_struct(v, edit_fields, 6, 4, vals);
-	cJSON_Delete(v);
-	return d;
-}
-
-START_TEST(struct_from_object)
-{
-	const cJSON *f[6];
-	cJSON *v = cJSON_Parse("{\"public\":true,\"unknown\":1,\"name\":\"x\"}");
-	ck_assert_int_eq(wire_struct(v, edit_fields, 6, 4, f), DECODE_OK);
-	ck_assert_str_eq(f[0]->valuestring, "x");
-	ck_assert(cJSON_IsTrue(f[1]));
-	ck_assert_ptr_null(f[2]);
-	ck_assert_ptr_null(f[5]);
-	cJSON_Delete(v);
-}
-END_TEST
-
-static const struct {
-	const char *text;
-	enum decode want;
-} shapes[] = {
-	{"{}", DECODE_OK},
-	{"{\"Name\":1}", DECODE_OK},                 /* keys are case-sensitive: unknown, ignored */
-	{"{\"name\":\"a\",\"name\":\"b\"}", DECODE_422}, /* a duplicate field */
-	{"{\"x\":1,\"x\":2}", DECODE_OK},            /* duplicates of an unknown key are ignored */
-	{"null", DECODE_422},
-	{"true", DECODE_422},
-	{"1", DECODE_422},
-	{"\"name\"", DECODE_422},
-	{"[]", DECODE_422},                          /* arrays fill fields by position */
-	{"[null,null,null]", DECODE_422},            /* fewer than the 4 required */
-	{"[null,null,null,null]", DECODE_OK},
-	{"[null,null,null,null,null,[]]", DECODE_OK},
-	{"[null,null,null,null,null,[],null]", DECODE_400}, /* longer: trailing characters */
-};
-
-START_TEST(struct_shapes)
-{
-	const cJSON *f[6];
-	ck_assert_msg(decode_edit(shapes[_i].text, f) == shapes[_i].want, "%s", shapes[_i].text);
-}
-END_TEST
-
-START_TEST(struct_from_array)
-{
-	const cJSON *f[6];
-	cJSON *v = cJSON_Parse("[\"HelperBot\",true,null,\"https://x\"]");
-	ck_assert_int_eq(wire_struct(v, edit_fields, 6, 4, f), DECODE_OK);
-	ck_assert_str_eq(f[0]->valuestring, "HelperBot");
-	ck_assert(cJSON_IsTrue(f[1]));
-	ck_assert(cJSON_IsNull(f[2]));
-	ck_assert_str_eq(f[3]->valuestring, "https://x");
-	ck_assert_ptr_null(f[4]);
-	ck_assert_ptr_null(f[5]);
-	cJSON_Delete(v);
-}
-END_TEST
-
-/* An escaped NUL survives cJSON as WIRE_NUL and goes back out as \u0000. */
-START_TEST(nul_round_trip)
-{
-	static const char in[] = "{\"name\":\"ab\\u0000cd\"}";
-	size_t len = 0;
-	char *un = wire_nul_unescape(in, sizeof(in) - 1, &len);
-	ck_assert_ptr_nonnull(un);
-	ck_assert_uint_eq(len, sizeof(in) - 1 - 5);
-	ck_assert_int_eq(memcmp(un, "{\"name\":\"ab\xff" "cd\"}", len), 0);
-	cJSON *j = cJSON_ParseWithLength(un, len);
-	ck_assert_str_eq(cJSON_GetObjectItem(j, "name")->valuestring, "ab\xff" "cd");
-	char *out = cJSON_PrintUnformatted(j);
-	size_t olen = strlen(out);
-	wire_nul_escape(&out, &olen);
-	ck_assert_str_eq(out, in);
-	ck_assert_uint_eq(olen, strlen(in));
-	free(out);
-	cJSON_Delete(j);
-	free(un);
-	/* text without an escaped NUL is not copied */
-	ck_assert_ptr_null(wire_nul_unescape("{\"a\":\"\\u0001\"}", 13, &len));
-}
-END_TEST
-
 static Suite *wire_suite(void)
 {
 	Suite *s = suite_create("wire");
@@ -622,14 +474,6 @@ static Suite *wire_suite(void)
 	tcase_add_test(tc, public_bot);
 	tcase_add_test(tc, text_equals_cjson_print);
 	tcase_add_test(tc, user_without_status);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("bodies");
-	tcase_add_loop_test(tc, json_syntax, 0, sizeof(syntax) / sizeof(syntax[0]));
-	tcase_add_test(tc, json_depth);
-	tcase_add_test(tc, struct_from_object);
-	tcase_add_loop_test(tc, struct_shapes, 0, sizeof(shapes) / sizeof(shapes[0]));
-	tcase_add_test(tc, struct_from_array);
-	tcase_add_test(tc, nul_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
