@@ -13,8 +13,8 @@
 #include <sqlite3.h>
 
 #include "catcher.h"
-#include "rocket.h"
 #include "store.h"
+#include "url.h"
 
 /* ---- the key: Rust's DefaultHasher ---------------------------------------------- */
 
@@ -147,14 +147,14 @@ unsigned ratelimit_bucket_limit(const char *bucket)
 }
 
 /* Rust's Ipv6Addr Display: an IPv4-mapped address as ::ffff:a.b.c.d, otherwise
- * the common form (rocket_ipv6_text). */
+ * the common form (url_ipv6_text). */
 static void ipv6_rust(const unsigned char b[16], char *out, size_t size)
 {
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	if (memcmp(b, mapped, sizeof(mapped)) == 0)
 		snprintf(out, size, "::ffff:%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
 	else
-		rocket_ipv6_text(b, out, size);
+		url_ipv6_text(b, out, size);
 }
 
 int ratelimit_ip_canonical(const char *s, char *out, size_t size)

@@ -68,9 +68,9 @@ struct cors {
 void rocket_cors_request(const struct request *rq, struct cors *c);
 
 /* The serialisation of an Origin header value as rocket_cors echoes it
- * (headers.rs Origin: "null", url::Origin::ascii_serialization of a tuple origin,
- * or the input itself for an opaque one). Returns 0, or -1 when url::Url::parse
- * would fail. */
+ * (headers.rs Origin: "null", url::Origin::ascii_serialization of a tuple origin
+ * (url_origin, url.h), or the input itself for an opaque one). Returns 0, or -1
+ * when url::Url::parse would fail. */
 int rocket_cors_origin(const char *in, char *out, size_t size);
 
 /* The catch-all OPTIONS route (rocket_cors catch_all_options_routes): 200, empty
@@ -80,12 +80,6 @@ enum err rocket_options_catch_all(struct request *rq, struct reply *rp);
 /* GET /cors/<status> (rocket_cors fairing.rs FairingErrorRoute): the page for
  * that status when Rocket knows it, else the 500 page. */
 enum err rocket_cors_status(struct request *rq, struct reply *rp);
-
-/* An IPv6 address as text: lower-case hex pieces, the first longest run of two or
- * more zero pieces as "::". The WHATWG URL serialiser (an Origin's host) and
- * Rust's Ipv6Addr Display (ratelimit.c, which adds the IPv4-mapped form) agree
- * on these rules. */
-void rocket_ipv6_text(const unsigned char b[16], char *out, size_t size);
 
 /* Status codes Rocket's Status::from_code knows (core/http/src/status.rs). */
 bool rocket_status_known(int code);

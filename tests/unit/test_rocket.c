@@ -1,6 +1,7 @@
 /* test_rocket.c: unit tests for server/rocket.c - Rocket 0.5.1's media types and
  * Accept preference, the _method override, Server and Shield, and rocket_cors'
  * origins and request/response rules as crates/delta/src/main.rs configures them.
+ * The URL parser behind the origins: test_url.c.
  * EVIDENCE-OF: spec errors.md §3, §5, §6; root-and-ratelimits.md §3.
  * REAL: Rocket v0.5.1 core/http/src/{header/accept.rs, parse/accept.rs,
  * parse/media_type.rs, method.rs}, core/lib/src/{server.rs, shield/shield.rs};
@@ -135,33 +136,20 @@ END_TEST
 
 /* ---- CORS ------------------------------------------------------------------------------------- */
 
+/* The rocket_cors layer over url_origin (url.h; the parser's own cases are in
+ * test_url.c): "null" in any case, a tuple origin re-serialised, an opaque one
+ * echoed as given, a failure. */
 static const struct {
 	const char *origin, *echo; /* echo NULL: url::Url::parse fails */
 } origins[] = {
-	{"https://app.example", "https://app.example"},
-	{"http://a.com:80", "http://a.com"},
-	{"HTTP://App.Example:8080/path?q#f", "http://app.example:8080"},
-	{"https://a.com:443", "https://a.com"},
-	{"wss://a.com:443", "wss://a.com"},
-	{"http://user:pw@a.com", "http://a.com"},
-	{"http://127.1", "http://127.0.0.1"},
-	{"http://0x7f.0.0.1:8000", "http://127.0.0.1:8000"},
-	{"http://[::FFFF:1.2.3.4]", "http://[::ffff:102:304]"},
-	{"http:a.com", "http://a.com"},
 	{"null", "null"},
 	{"NULL", "null"},
+	{"HTTP://App.Example:8080/path?q#f", "http://app.example:8080"},
 	{"file:///etc", "file:///etc"},             /* opaque: echoed as given */
 	{"chrome-extension://abc", "chrome-extension://abc"},
 	{"blob:https://a.com/uuid", "https://a.com"},
 	{"foo", NULL},
 	{"", NULL},
-	{"http://", NULL},
-	{"http://a b.com", NULL},
-	{"http://a.com:99999", NULL},
-	{"http://a.com:8x", NULL},
-	{"http://1.2.3.4.5", NULL},
-	{"http://[::1", NULL},
-	{"1http://a.com", NULL},
 };
 
 START_TEST(origin_serialisation)
