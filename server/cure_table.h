@@ -1,10 +1,11 @@
 /* cure_table.h: the generated data behind sanitize.c.
  *
- * server/cure_table.c is written by `node tools/cure-table/gen.js` (see the top of
- * that script for how to regenerate it and what it checks) from npm decancer@3.3.3,
- * the library the real server cures usernames with, and Unicode 16.0.0 data, the
- * version of the real server's regex tables. It is static const data: nothing to
- * initialise, nothing to lock.
+ * server/generated/cure_table.c is written by `node tools/cure-table/gen.js` (see
+ * the top of that script for how to regenerate it and what it checks) from npm
+ * decancer@3.3.3, the library the real server cures usernames with, and Unicode
+ * 16.0.0 data, the version of the real server's regex tables. It is static const
+ * data: nothing to initialise, nothing to lock. This header is written by hand:
+ * only what a tool writes lives under server/generated/.
  *
  * Invariants:
  *  - Every table covers only code points the request regex accepts,
