@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -72,6 +73,12 @@ struct request {
 	const struct user *caller;
 	struct user caller_copy;
 	cJSON *json;          /* parsed body for routes that read one */
+
+	/* the control API's record of this request (control.c): set by control_begin
+	 * and control_fault, read by control_journal. Here rather than in statics so
+	 * nothing carries over from one request to the next. */
+	struct timespec started;   /* CLOCK_MONOTONIC when dispatch began */
+	char fault[FAULT_ID_MAX];  /* id of the fault applied ("" for none) */
 };
 
 struct reply {
