@@ -109,14 +109,6 @@ static enum err invalid(struct reply *rp, const char *loc, const char *text)
 	return err_set(&rp->err, ERR_FailedValidation, loc, text);
 }
 
-static enum err db_error(struct reply *rp, const char *op, const char *coll, const char *loc)
-{
-	err_set(&rp->err, ERR_DatabaseError, loc, NULL);
-	rp->err.operation = strdup(op);
-	rp->err.collection = strdup(coll);
-	return ERR_DatabaseError;
-}
-
 /* The request body as a JSON object (*out, caller frees). */
 static enum err read_object(const struct request *rq, struct reply *rp, const char *loc, cJSON **out)
 {
@@ -170,7 +162,7 @@ enum err control_reset(struct request *rq, struct reply *rp)
 	if (config.seeded)
 		ids_seed(config.seed); /* main.c seeds just before loading the fixtures too */
 	if (!fixtures || store_clear() || fixtures_load(fixtures, why, sizeof(why)))
-		return db_error(rp, "reset", "fixtures", LOC_RESET);
+		return err_database(&rp->err, "reset", "fixtures", LOC_RESET);
 	control_clear();
 	ratelimit_clear(); /* a suite that resets per test starts each with full buckets */
 	return ERR_OK;
@@ -183,7 +175,7 @@ enum err control_state_get(struct request *rq, struct reply *rp)
 {
 	(void)rq;
 	rp->json = fixtures_export();
-	return rp->json ? ERR_OK : db_error(rp, "find", "state", LOC_STATE);
+	return rp->json ? ERR_OK : err_database(&rp->err, "find", "state", LOC_STATE);
 }
 
 /* ---- PUT /_mock/state -------------------------------------------------------------------
@@ -200,7 +192,7 @@ enum err control_state_put(struct request *rq, struct reply *rp)
 	if (e)
 		goto out;
 	if (store_clear()) {
-		e = db_error(rp, "delete_many", "state", LOC_STATE);
+		e = err_database(&rp->err, "delete_many", "state", LOC_STATE);
 		goto out;
 	}
 	if (fixtures_load(doc, why, sizeof(why))) {
@@ -268,11 +260,11 @@ enum err control_users_create(struct request *rq, struct reply *rp)
 	cured = NULL;
 	u.discriminator = strdup(disc);
 	if (store_user_insert(&u)) {
-		e = db_error(rp, "insert_one", "users", LOC_USERS);
+		e = err_database(&rp->err, "insert_one", "users", LOC_USERS);
 		goto out;
 	}
 	if (store_session_insert(token, sid, u.id, "stoat-mock")) {
-		e = db_error(rp, "insert_one", "sessions", LOC_USERS);
+		e = err_database(&rp->err, "insert_one", "sessions", LOC_USERS);
 		goto out;
 	}
 	rp->json = cJSON_CreateObject();

@@ -69,10 +69,12 @@ static int read_body(struct request *rq)
 	return rq->json ? 0 : 400;
 }
 
+/* Turns what the request came to into bytes: Rocket's page for ERR_CATCHER
+ * (rp->catcher), the family-A body for a catalogue error, else the success body. */
 static void render(struct request *rq, struct reply *rp, enum err e)
 {
 	bool json = catcher_prefers_json(rq->accept);
-	if (rp->catcher) {
+	if (e == ERR_CATCHER) {
 		rp->status = rp->catcher;
 		rp->body = catcher_page(rp->catcher, json, &rp->content_type);
 		rp->body_len = rp->body ? strlen(rp->body) : 0;
@@ -122,8 +124,7 @@ void dispatch(struct request *rq, struct reply *rp)
 	 * outside the nine, and handle_error answers at once: no fairing runs, so no
 	 * Server, Shield, rate-limit or CORS header */
 	if (!rocket_method_standard(rq->method)) {
-		rp->catcher = 400;
-		render(rq, rp, ERR_OK);
+		render(rq, rp, reply_catcher(rp, 400));
 		control_journal(rq, rp);
 		return;
 	}
@@ -147,7 +148,7 @@ void dispatch(struct request *rq, struct reply *rp)
 		/* REAL: rocket_cors fairing.rs - rewritten to GET /cors/400, whose route
 		 * answers Outcome::Error(400): the 400 page */
 		rq->method = "GET";
-		rp->catcher = 400;
+		e = reply_catcher(rp, 400);
 		goto out;
 	}
 	if (limited) {
@@ -168,7 +169,7 @@ void dispatch(struct request *rq, struct reply *rp)
 		if (strcmp(rq->method, "OPTIONS") == 0)
 			e = rocket_options_catch_all(rq, rp); /* rank isize::MAX, any path */
 		else
-			rp->catcher = 404; /* REAL: no route; Rocket 0.5 has no 405 */
+			e = reply_catcher(rp, 404); /* REAL: no route; Rocket 0.5 has no 405 */
 		goto out;
 	}
 	if (strcmp(rq->method, "HEAD") == 0)
@@ -178,7 +179,7 @@ void dispatch(struct request *rq, struct reply *rp)
 		enum principal_kind who = auth_resolve(rq);
 		if ((flags & ROUTE_NEED_USER) && who != PRINCIPAL_USER && who != PRINCIPAL_BOT) {
 			if (config.auth_errors == AUTH_ERRORS_ROCKET)
-				rp->catcher = 401;
+				e = reply_catcher(rp, 401);
 			else
 				e = err_set(&rp->err, ERR_InvalidSession, LOC_INVALID_SESSION, NULL);
 			goto out;
@@ -187,37 +188,33 @@ void dispatch(struct request *rq, struct reply *rp)
 	if (flags & ROUTE_BODY) {
 		int code = read_body(rq);
 		if (code) {
-			rp->catcher = code;
+			e = reply_catcher(rp, code);
 			goto out;
 		}
 	}
 	if (flags & ROUTE_WRITES) {
 		if (store_begin()) {
-			e = err_set(&rp->err, ERR_DatabaseError, LOC_DATABASE, NULL);
-			rp->err.operation = strdup("start_session");
-			rp->err.collection = strdup("bots");
+			e = err_database(&rp->err, "start_session", "bots", NULL);
 			goto out;
 		}
 		in_tx = true;
 	}
 	e = rq->route->fn(rq, rp);
 	if (in_tx) {
-		bool ok = e == ERR_OK && !rp->catcher;
+		bool ok = e == ERR_OK;
 		if (ok && store_commit() != 0) {
 			/* the write did not reach the store (disk full, I/O error): say so
 			 * rather than acknowledge it */
 			cJSON_Delete(rp->json);
 			rp->json = NULL;
-			e = err_set(&rp->err, ERR_DatabaseError, LOC_DATABASE, NULL);
-			rp->err.operation = strdup("commit_transaction");
-			rp->err.collection = strdup("bots");
+			e = err_database(&rp->err, "commit_transaction", "bots", NULL);
 			ok = false;
 		}
 		if (!ok)
 			store_rollback();
 	}
 out:
-	render(rq, rp, rp->catcher ? ERR_OK : e);
+	render(rq, rp, e);
 	/* response side: Server, then the response fairings in attachment order */
 	rocket_server_shield(rp);
 	if (rq->rl)

@@ -87,7 +87,7 @@ static int check_error(const cJSON *e, struct strbuf *why)
 	if (!cJSON_IsString(type))
 		return refuse(why, "error.type: required string is missing");
 	enum err code = err_from_name(type->valuestring);
-	if (code == ERR__COUNT)
+	if (code == ERR_NO_SUCH_TYPE)
 		return refuse(why, "error.type: '%s' is not an error type of the real server (errors.def)",
 			      type->valuestring);
 	unsigned fields = err_fields(code);

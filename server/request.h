@@ -90,7 +90,7 @@ struct reply {
 	struct header headers[REPLY_HEADERS_MAX];
 	int nheaders;
 	struct err_detail err; /* family-A detail when the handler failed */
-	int catcher;           /* a framework answer: Rocket's default page for this code */
+	int catcher;           /* a framework answer: Rocket's default page for this code (reply_catcher) */
 	bool drop;             /* close the connection without an answer (fault) */
 	unsigned delay_ms;     /* answer this late (fault) */
 };
@@ -99,6 +99,10 @@ void request_release(struct request *rq);
 /* Frees a decoded path segment (those in rq->segbuf are not allocations). */
 void request_free_segment(struct request *rq, char *seg);
 void reply_init(struct reply *rp);
+/* Rocket's default page for code answers instead of a family-A error (catcher.h):
+ * sets rp->catcher and returns ERR_CATCHER, which the dispatcher renders as that
+ * page: `return reply_catcher(rp, 422);` */
+enum err reply_catcher(struct reply *rp, int code);
 void reply_release(struct reply *rp);
 /* The JSON text in sb (emptied) becomes the success body. */
 void reply_json_text(struct reply *rp, struct strbuf *sb);
