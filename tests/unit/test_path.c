@@ -72,17 +72,6 @@ START_TEST(split_segments)
 }
 END_TEST
 
-START_TEST(split_keeps_nul)
-{
-	struct request rq = {0};
-	rq.path = "/a%00";
-	path_split(&rq);
-	ck_assert_int_eq(rq.nseg, 1);
-	ck_assert_uint_eq(rq.seglen[0], 4); /* "%00" kept as written */
-	request_release(&rq);
-}
-END_TEST
-
 START_TEST(split_too_many_segments)
 {
 	struct request rq = {0};
@@ -186,7 +175,6 @@ static Suite *path_suite(void)
 	tcase_add_loop_test(tc, normal_paths, 0, sizeof(normals) / sizeof(normals[0]));
 	tcase_add_test(tc, normal_of_null);
 	tcase_add_test(tc, split_segments);
-	tcase_add_test(tc, split_keeps_nul);
 	tcase_add_test(tc, split_too_many_segments);
 	suite_add_tcase(s, tc);
 
