@@ -1,7 +1,7 @@
 /* api_bots.c: the /bots routes. The dispatcher has already run the user guard and
  * the JSON data guard; each handler then follows its real counterpart's steps in
  * source order (bots-api.md §3-§8). Handlers return a catalogue entry; a framework
- * answer (422 for a body of the wrong shape) is rp->catcher. */
+ * answer (422 for a body of the wrong shape) is reply_catcher(). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +21,7 @@
 #define PERM_VIEW_CHANNEL (1ULL << 20)
 
 /* A body that does not fit the route's struct: Rocket's 400 or 422 page. */
-static enum err bad_body(struct reply *rp, enum decode d)
-{
-	rp->catcher = (int)d;
-	return ERR__COUNT;
-}
-
-static enum err db_error(struct reply *rp, const char *op, const char *coll, const char *loc)
-{
-	err_set(&rp->err, ERR_DatabaseError, loc ? loc : LOC_DATABASE, NULL);
-	rp->err.operation = strdup(op);
-	rp->err.collection = strdup(coll);
-	return ERR_DatabaseError;
-}
+static enum err bad_body(struct reply *rp, enum decode d) { return reply_catcher(rp, (int)d); }
 
 static enum err failed_validation(struct reply *rp, const struct strbuf *text, const char *loc)
 {
@@ -46,7 +34,7 @@ static enum err failed_validation(struct reply *rp, const struct strbuf *text, c
 static enum err bot_found(struct reply *rp, int found)
 {
 	if (found < 0)
-		return db_error(rp, "find_one_by_id", "bots", NULL);
+		return err_database(&rp->err, "find_one_by_id", "bots", NULL);
 	if (found == 0)
 		return err_set(&rp->err, ERR_NotFound, LOC_BOT_NOT_FOUND, NULL);
 	return ERR_OK;
@@ -101,14 +89,13 @@ enum err bots_create(struct request *rq, struct reply *rp)
 	if (!ids_parse_ulid(rq->caller->id, &born) || born > ids_now_ms()) {
 		/* the real server panics on a non-ULID id ("`ulid`") and on one from the
 		 * future ("time went backwards", SystemTime::elapsed) */
-		rp->catcher = 500;
-		e = ERR__COUNT;
+		e = reply_catcher(rp, 500);
 		goto out;
 	}
 	int limit = ids_now_ms() - born <= NEW_USER_HOURS * 3600LL * 1000 ? BOTS_MAX_NEW_USER : BOTS_MAX_DEFAULT;
 	int owned = store_bot_count_owned(rq->caller->id);
 	if (owned < 0) {
-		e = db_error(rp, "count_documents", "bots", NULL);
+		e = err_database(&rp->err, "count_documents", "bots", NULL);
 		goto out;
 	}
 	if (owned >= limit) {
@@ -130,11 +117,11 @@ enum err bots_create(struct request *rq, struct reply *rp)
 	b.owner = strdup(rq->caller->id);
 	b.token = strdup(token);
 	if (store_user_insert(&u)) {
-		e = db_error(rp, "insert_one", "users", NULL);
+		e = err_database(&rp->err, "insert_one", "users", NULL);
 		goto out;
 	}
 	if (store_bot_insert(&b)) {
-		e = db_error(rp, "insert_one", "bots", NULL);
+		e = err_database(&rp->err, "insert_one", "bots", NULL);
 		goto out;
 	}
 	struct strbuf sb = STRBUF_INIT;
@@ -157,7 +144,7 @@ enum err bots_fetch_owned(struct request *rq, struct reply *rp)
 	struct bot *bots = NULL;
 	size_t n = 0;
 	if (store_bots_owned(rq->caller->id, &bots, &n))
-		return db_error(rp, "find", "bots", NULL);
+		return err_database(&rp->err, "find", "bots", NULL);
 	struct strbuf ab = STRBUF_INIT, au = STRBUF_INIT;
 	enum err e = ERR_OK;
 	jsonw_open(&ab, '{');
@@ -169,7 +156,7 @@ enum err bots_fetch_owned(struct request *rq, struct reply *rp)
 		wire_bot(&ab, &bots[i]);
 		int found = store_user_get(bots[i].id, &u);
 		if (found < 0)
-			e = db_error(rp, "find", "users", NULL);
+			e = err_database(&rp->err, "find", "users", NULL);
 		else if (found)
 			wire_user(&au, &u, VIEW_SELF, NULL, true);
 		user_release(&u);
@@ -516,7 +503,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		if ((e = names_rename(&u, ed.name, &rp->err)))
 			goto out;
 		if (store_user_update(&u)) {
-			e = db_error(rp, "update_one_by_id", "users", NULL);
+			e = err_database(&rp->err, "update_one_by_id", "users", NULL);
 			goto out;
 		}
 	}
@@ -528,7 +515,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 	 * with the rest (docs/fidelity.md#set-and-remove). */
 	if ((ed.interactions_url && (ed.remove & REMOVE_INTERACTIONS_URL)) ||
 	    (ed.has_oauth2 && (ed.remove & REMOVE_OAUTH2))) {
-		e = db_error(rp, "update_one_by_id", "bots", LOC_BOT_UPDATE_CONFLICT);
+		e = err_database(&rp->err, "update_one_by_id", "bots", LOC_BOT_UPDATE_CONFLICT);
 		goto out;
 	}
 	if (ed.public_ >= 0)
@@ -565,7 +552,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		model_set(&b.token, token);
 	}
 	if (store_bot_update(&b, ed.remove & REMOVE_TOKEN)) {
-		e = db_error(rp, "update_one_by_id", "bots", NULL);
+		e = err_database(&rp->err, "update_one_by_id", "bots", NULL);
 		goto out;
 	}
 	if (shown_oauth2) {
@@ -617,11 +604,11 @@ enum err bots_delete(struct request *rq, struct reply *rp)
 	model_set(&u.profile_content, NULL);
 	model_set(&u.profile_background, NULL);
 	if (store_user_update(&u)) {
-		e = db_error(rp, "update_one_by_id", "users", NULL);
+		e = err_database(&rp->err, "update_one_by_id", "users", NULL);
 		goto out;
 	}
 	if (store_bot_delete(b.id)) {
-		e = db_error(rp, "delete_one_by_id", "bots", NULL);
+		e = err_database(&rp->err, "delete_one_by_id", "bots", NULL);
 		goto out;
 	}
 	e = ERR_OK;
@@ -671,7 +658,7 @@ static enum err server_permissions(struct request *rq, struct reply *rp, const s
 	}
 	int m = store_member_get(s->id, rq->caller->id, &granted);
 	if (m < 0)
-		return db_error(rp, "find_one", "server_members", NULL);
+		return err_database(&rp->err, "find_one", "server_members", NULL);
 	*perm = m ? (unsigned long long)(s->default_permissions | granted) : 0;
 	return ERR_OK;
 }
@@ -689,7 +676,7 @@ static enum err invite_to_server(struct request *rq, struct reply *rp, const cha
 	enum err e = ERR_OK;
 	int found = store_server_get(server_id, &s);
 	if (found <= 0) {
-		e = found < 0 ? db_error(rp, "find_one_by_id", "servers", NULL)
+		e = found < 0 ? err_database(&rp->err, "find_one_by_id", "servers", NULL)
 			      : err_set(&rp->err, ERR_NotFound, LOC_SERVER_NOT_FOUND, NULL);
 		goto out;
 	}
@@ -703,7 +690,7 @@ static enum err invite_to_server(struct request *rq, struct reply *rp, const cha
 	long long ignored;
 	int member = banned ? 0 : store_member_get(s.id, bot_id, &ignored);
 	if (banned < 0 || member < 0) {
-		e = db_error(rp, "find_one", "server_members", NULL);
+		e = err_database(&rp->err, "find_one", "server_members", NULL);
 		goto out;
 	}
 	if (banned) {
@@ -715,7 +702,7 @@ static enum err invite_to_server(struct request *rq, struct reply *rp, const cha
 		goto out;
 	}
 	if (store_member_add(s.id, bot_id))
-		e = db_error(rp, "insert_one", "server_members", NULL);
+		e = err_database(&rp->err, "insert_one", "server_members", NULL);
 out:
 	server_row_release(&s);
 	return e;
@@ -731,7 +718,7 @@ static enum err invite_to_group(struct request *rq, struct reply *rp, const char
 	enum err e = ERR_OK;
 	int found = store_channel_get(channel_id, &c);
 	if (found <= 0) {
-		e = found < 0 ? db_error(rp, "find_one_by_id", "channels", NULL)
+		e = found < 0 ? err_database(&rp->err, "find_one_by_id", "channels", NULL)
 			      : err_set(&rp->err, ERR_NotFound, LOC_CHANNEL_NOT_FOUND, NULL);
 		goto out;
 	}
@@ -741,7 +728,7 @@ static enum err invite_to_group(struct request *rq, struct reply *rp, const char
 	} else if (group) {
 		int r = store_recipient_is(c.id, rq->caller->id);
 		if (r < 0) {
-			e = db_error(rp, "find_one_by_id", "channels", NULL);
+			e = err_database(&rp->err, "find_one_by_id", "channels", NULL);
 			goto out;
 		}
 		if (c.owner && strcmp(c.owner, rq->caller->id) == 0)
@@ -766,7 +753,7 @@ static enum err invite_to_group(struct request *rq, struct reply *rp, const char
 	}
 	int already = store_recipient_is(c.id, bot_id), count = store_recipient_count(c.id);
 	if (already < 0 || count < 0) {
-		e = db_error(rp, "find_one_by_id", "channels", NULL);
+		e = err_database(&rp->err, "find_one_by_id", "channels", NULL);
 		goto out;
 	}
 	if (already) {
@@ -779,7 +766,7 @@ static enum err invite_to_group(struct request *rq, struct reply *rp, const char
 		goto out;
 	}
 	if (store_recipient_add(c.id, bot_id))
-		e = db_error(rp, "update_one_by_id", "channels", NULL);
+		e = err_database(&rp->err, "update_one_by_id", "channels", NULL);
 out:
 	channel_row_release(&c);
 	server_row_release(&s);

@@ -63,8 +63,7 @@ enum err root_fetch(struct request *rq, struct reply *rp)
 			base, base, limits, ws_base, host_part, base);
 		if (n < 0) {
 			body = NULL;
-			rp->catcher = 500;
-			return ERR__COUNT;
+			return reply_catcher(rp, 500);
 		}
 		len = (size_t)n;
 	}
@@ -176,10 +175,7 @@ enum err users_fetch(struct request *rq, struct reply *rp)
 	int found = strlen(rq->id) == rq->id_len ? store_user_get(rq->id, &u) : 0;
 	if (found <= 0) {
 		if (found < 0) {
-			err_set(&rp->err, ERR_DatabaseError, LOC_DATABASE, NULL);
-			rp->err.operation = strdup("find_one_by_id");
-			rp->err.collection = strdup("users");
-			return ERR_DatabaseError;
+			return err_database(&rp->err, "find_one_by_id", "users", NULL);
 		}
 		return err_set(&rp->err, ERR_NotFound, LOC_USER_NOT_FOUND, NULL);
 	}

@@ -19,13 +19,13 @@
 #include <time.h>
 
 #include "config.h"
-#include "dispatch.h"
 #include "faults.h"
 #include "fixtures.h"
 #include "ids.h"
 #include "journal.h"
 #include "locations.h"
 #include "names.h"
+#include "path.h"
 #include "routes.h"
 #include "ratelimit.h"
 #include "store.h"
@@ -40,13 +40,6 @@
 
 static cJSON *fixtures;          /* the start-up document, parsed once (reset) */
 static struct timespec started;  /* for uptime_ms */
-
-/* The request in flight (dispatch runs one request at a time): when its dispatch
- * began (control_begin) and which fault it met (control_fault), read back by
- * control_journal, which ends it. */
-static struct timespec request_start;
-static bool request_started;
-static char request_fault[FAULT_ID_MAX];
 
 static long long us_since(const struct timespec *a)
 {
@@ -72,28 +65,24 @@ void control_shutdown(void)
 
 /* ---- the dispatcher's hooks ---------------------------------------------------------- */
 
-void control_begin(void)
+void control_begin(struct request *rq)
 {
-	clock_gettime(CLOCK_MONOTONIC, &request_start);
-	request_started = true;
-	request_fault[0] = 0;
+	clock_gettime(CLOCK_MONOTONIC, &rq->started);
+	rq->fault[0] = 0;
 }
 
 bool control_fault(struct request *rq, struct reply *rp)
 {
-	if (!request_started)
-		control_begin(); /* a caller of dispatch() that skipped it */
-	request_fault[0] = 0;
 	if (config.no_control)
 		return false;
-	return faults_apply(rq, rp, request_fault);
+	return faults_apply(rq, rp, rq->fault);
 }
 
 static bool is_control_request(const struct request *rq)
 {
 	if (rq->route)
 		return (rq->route->flags & ROUTE_CONTROL) != 0;
-	char *p = dispatch_normal_path(rq->path);
+	char *p = path_normal(rq->path);
 	bool control = strcmp(p, "/_mock") == 0 || strncmp(p, "/_mock/", 7) == 0;
 	free(p);
 	return control;
@@ -101,14 +90,10 @@ static bool is_control_request(const struct request *rq)
 
 void control_journal(const struct request *rq, const struct reply *rp)
 {
-	long long us = request_started ? us_since(&request_start) : 0;
-	char fault[FAULT_ID_MAX];
-	memcpy(fault, request_fault, sizeof(fault));
-	request_started = false;
-	request_fault[0] = 0;
+	long long us = us_since(&rq->started);
 	if (config.no_control || is_control_request(rq))
 		return;
-	journal_record(rq, rp, us, fault);
+	journal_record(rq, rp, us, rq->fault);
 }
 
 void control_clear(void)
@@ -122,14 +107,6 @@ void control_clear(void)
 static enum err invalid(struct reply *rp, const char *loc, const char *text)
 {
 	return err_set(&rp->err, ERR_FailedValidation, loc, text);
-}
-
-static enum err db_error(struct reply *rp, const char *op, const char *coll, const char *loc)
-{
-	err_set(&rp->err, ERR_DatabaseError, loc, NULL);
-	rp->err.operation = strdup(op);
-	rp->err.collection = strdup(coll);
-	return ERR_DatabaseError;
 }
 
 /* The request body as a JSON object (*out, caller frees). */
@@ -156,30 +133,6 @@ static enum err read_object(const struct request *rq, struct reply *rp, const ch
 	}
 	*out = doc;
 	return ERR_OK;
-}
-
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* A query value, percent-decoded ('+' is a space); caller frees. */
-static char *query_value(const char *v, size_t n)
-{
-	char *s = malloc(n + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		int hi, lo;
-		if (v[i] == '%' && i + 2 < n && (hi = hexval(v[i + 1])) >= 0 && (lo = hexval(v[i + 2])) >= 0 &&
-		    (hi || lo)) {
-			s[k++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			s[k++] = v[i] == '+' ? ' ' : v[i];
-		}
-	}
-	s[k] = 0;
-	return s;
 }
 
 /* ---- GET /_mock/health ------------------------------------------------------------------
@@ -209,7 +162,7 @@ enum err control_reset(struct request *rq, struct reply *rp)
 	if (config.seeded)
 		ids_seed(config.seed); /* main.c seeds just before loading the fixtures too */
 	if (!fixtures || store_clear() || fixtures_load(fixtures, why, sizeof(why)))
-		return db_error(rp, "reset", "fixtures", LOC_RESET);
+		return err_database(&rp->err, "reset", "fixtures", LOC_RESET);
 	control_clear();
 	ratelimit_clear(); /* a suite that resets per test starts each with full buckets */
 	return ERR_OK;
@@ -222,7 +175,7 @@ enum err control_state_get(struct request *rq, struct reply *rp)
 {
 	(void)rq;
 	rp->json = fixtures_export();
-	return rp->json ? ERR_OK : db_error(rp, "find", "state", LOC_STATE);
+	return rp->json ? ERR_OK : err_database(&rp->err, "find", "state", LOC_STATE);
 }
 
 /* ---- PUT /_mock/state -------------------------------------------------------------------
@@ -239,7 +192,7 @@ enum err control_state_put(struct request *rq, struct reply *rp)
 	if (e)
 		goto out;
 	if (store_clear()) {
-		e = db_error(rp, "delete_many", "state", LOC_STATE);
+		e = err_database(&rp->err, "delete_many", "state", LOC_STATE);
 		goto out;
 	}
 	if (fixtures_load(doc, why, sizeof(why))) {
@@ -307,11 +260,11 @@ enum err control_users_create(struct request *rq, struct reply *rp)
 	cured = NULL;
 	u.discriminator = strdup(disc);
 	if (store_user_insert(&u)) {
-		e = db_error(rp, "insert_one", "users", LOC_USERS);
+		e = err_database(&rp->err, "insert_one", "users", LOC_USERS);
 		goto out;
 	}
 	if (store_session_insert(token, sid, u.id, "stoat-mock")) {
-		e = db_error(rp, "insert_one", "sessions", LOC_USERS);
+		e = err_database(&rp->err, "insert_one", "sessions", LOC_USERS);
 		goto out;
 	}
 	rp->json = cJSON_CreateObject();
@@ -405,7 +358,7 @@ enum err control_requests_list(struct request *rq, struct reply *rp)
 		}
 		if (slot) {
 			free(*slot);
-			*slot = eq ? query_value(eq + 1, n - klen - 1) : strdup("");
+			*slot = eq ? path_query_value(eq + 1, n - klen - 1) : strdup("");
 			if (!**slot) {
 				free(*slot);
 				*slot = NULL; /* ?method= means any */

@@ -21,12 +21,14 @@ void control_shutdown(void);
  * in-process drivers such as the fuzzers, which reset the store themselves. */
 void control_clear(void);
 
-/* Called by dispatch first of all: starts the request's journal clock. */
-void control_begin(void);
+/* Called by dispatch first of all: starts the request's journal clock
+ * (rq->started) and clears its fault (rq->fault). */
+void control_begin(struct request *rq);
 /* Called by dispatch before routing (after the rate limiter and CORS).
  * A registered fault that matches this request fills rp (error or drop) and returns
  * true: the route does not run, nothing is written. A delay alone sets rp->delay_ms
- * and returns false: the route runs, http.c sends the answer late. */
+ * and returns false: the route runs, http.c sends the answer late. The fault's id
+ * goes to rq->fault for the journal. */
 bool control_fault(struct request *rq, struct reply *rp);
 /* Called by dispatch after rendering: records the request in the journal (never a
  * token; never a /_mock request). */

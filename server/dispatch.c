@@ -30,170 +30,12 @@
 #include "control.h"
 #include "jsonguard.h"
 #include "locations.h"
+#include "path.h"
 #include "ratelimit.h"
 #include "rocket.h"
 #include "routes.h"
 #include "store.h"
 #include "validate.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Length of the valid UTF-8 sequence at s[0..n), or, when it is not valid, minus
- * the length of its maximal ill-formed subpart (what from_utf8_lossy replaces by
- * one U+FFFD). */
-static long utf8_step(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return -1;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if (i >= n || s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
-			return -(long)i;
-	}
-	return (long)len;
-}
-
-/* Percent-decodes p[0..len) into a new string; *n receives its length.
- * REAL: Rocket decodes path segments with percent_decode_lossy: %XY with two hex
- * digits becomes that byte, anything else stays, and bytes that are not UTF-8
- * become U+FFFD. A %00 is kept as written: an id with a NUL byte matches nothing
- * either way, and the rest of the server works on C strings. */
-static char *decode_segment(struct request *rq, const char *p, size_t len, size_t *n)
-{
-	/* PERF: a segment with no '%' and only ASCII decodes to itself: one copy,
-	 * into the request's own buffer when it fits (docs/performance.md#http) */
-	size_t plain = 0;
-	while (plain < len && p[plain] != '%' && (unsigned char)p[plain] < 0x80)
-		plain++;
-	if (plain == len) {
-		char *seg;
-		if (rq->segused + len + 1 <= sizeof(rq->segbuf)) {
-			seg = rq->segbuf + rq->segused;
-			rq->segused += len + 1;
-		} else {
-			seg = malloc(len + 1);
-		}
-		memcpy(seg, p, len);
-		seg[len] = 0;
-		*n = len;
-		return seg;
-	}
-	unsigned char *raw = malloc(len + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < len; i++) {
-		int hi, lo;
-		if (p[i] == '%' && i + 2 < len && (hi = hexval(p[i + 1])) >= 0 &&
-		    (lo = hexval(p[i + 2])) >= 0 && (hi || lo)) {
-			raw[k++] = (unsigned char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			raw[k++] = (unsigned char)p[i];
-		}
-	}
-	/* from_utf8_lossy: one U+FFFD (3 bytes) per maximal ill-formed subpart */
-	char *seg = malloc(3 * k + 1);
-	size_t m = 0;
-	for (size_t i = 0; i < k;) {
-		long step = utf8_step(raw + i, k - i);
-		if (step > 0) {
-			memcpy(seg + m, raw + i, (size_t)step);
-			m += (size_t)step;
-			i += (size_t)step;
-		} else {
-			memcpy(seg + m, "\xEF\xBF\xBD", 3);
-			m += 3;
-			i += (size_t)-step;
-		}
-	}
-	seg[m] = 0;
-	free(raw);
-	*n = m;
-	return seg;
-}
-
-void dispatch_split_path(struct request *rq)
-{
-	const char *p = rq->path;
-	bool first = true;
-	rq->nseg = 0;
-	/* an absolute-form target (GET http://host/path): hyper keeps only the path */
-	if (*p != '/') {
-		const char *auth = strstr(p, "://");
-		if (auth) {
-			p = strchr(auth + 3, '/');
-			if (!p)
-				p = "/";
-		}
-	}
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		size_t len = strcspn(p, "/"), n;
-		char *seg = decode_segment(rq, p, len, &n);
-		p += len;
-		/* README decision 4: /0.8/... is served like /... */
-		if (first && n == 3 && memcmp(seg, "0.8", 3) == 0) {
-			first = false;
-			request_free_segment(rq, seg);
-			continue;
-		}
-		first = false;
-		if (rq->nseg == PATH_SEGMENTS_MAX) {
-			request_free_segment(rq, seg);
-			rq->path_bad = true; /* more segments than any route has: no match */
-			return;
-		}
-		rq->seg[rq->nseg] = seg;
-		rq->seglen[rq->nseg] = n;
-		rq->nseg++;
-	}
-}
-
-char *dispatch_normal_path(const char *raw)
-{
-	struct request rq = {0};
-	struct strbuf out = STRBUF_INIT;
-	rq.path = raw ? raw : "";
-	dispatch_split_path(&rq);
-	for (int i = 0; i < rq.nseg; i++) {
-		strbuf_adds(&out, "/");
-		strbuf_add(&out, rq.seg[i], rq.seglen[i]);
-	}
-	if (!out.len)
-		strbuf_adds(&out, "/");
-	request_release(&rq);
-	return strbuf_detach(&out, NULL);
-}
 
 /* REAL: Rocket 0.5.1 core/lib/src/serde/json.rs - the body is read as a string up to
  * the limit (413 beyond it, 400 when the first MiB is not UTF-8), then decoded by
@@ -224,10 +66,12 @@ static int read_body(struct request *rq)
 	return rq->json ? 0 : 400;
 }
 
+/* Turns what the request came to into bytes: Rocket's page for ERR_CATCHER
+ * (rp->catcher), the family-A body for a catalogue error, else the success body. */
 static void render(struct request *rq, struct reply *rp, enum err e)
 {
 	bool json = catcher_prefers_json(rq->accept);
-	if (rp->catcher) {
+	if (e == ERR_CATCHER) {
 		rp->status = rp->catcher;
 		rp->body = catcher_page(rp->catcher, json, &rp->content_type);
 		rp->body_len = rp->body ? strlen(rp->body) : 0;
@@ -272,17 +116,16 @@ void dispatch(struct request *rq, struct reply *rp)
 	struct ratelimit rl;
 	struct cors cors = {.kind = CORS_NONE};
 
-	control_begin(); /* the journal's clock starts here, before any early answer */
+	control_begin(rq); /* the journal's clock starts here, before any early answer */
 	/* REAL: server.rs hyper_service_fn - Request::from_hyp fails on a method
 	 * outside the nine, and handle_error answers at once: no fairing runs, so no
 	 * Server, Shield, rate-limit or CORS header */
 	if (!rocket_method_standard(rq->method)) {
-		rp->catcher = 400;
-		render(rq, rp, ERR_OK);
+		render(rq, rp, reply_catcher(rp, 400));
 		control_journal(rq, rp);
 		return;
 	}
-	dispatch_split_path(rq);
+	path_split(rq);
 	const char *override = rocket_method_override(rq);
 	if (override)
 		rq->method = override;
@@ -302,7 +145,7 @@ void dispatch(struct request *rq, struct reply *rp)
 		/* REAL: rocket_cors fairing.rs - rewritten to GET /cors/400, whose route
 		 * answers Outcome::Error(400): the 400 page */
 		rq->method = "GET";
-		rp->catcher = 400;
+		e = reply_catcher(rp, 400);
 		goto out;
 	}
 	if (limited) {
@@ -323,7 +166,7 @@ void dispatch(struct request *rq, struct reply *rp)
 		if (strcmp(rq->method, "OPTIONS") == 0)
 			e = rocket_options_catch_all(rq, rp); /* rank isize::MAX, any path */
 		else
-			rp->catcher = 404; /* REAL: no route; Rocket 0.5 has no 405 */
+			e = reply_catcher(rp, 404); /* REAL: no route; Rocket 0.5 has no 405 */
 		goto out;
 	}
 	if (strcmp(rq->method, "HEAD") == 0)
@@ -333,7 +176,7 @@ void dispatch(struct request *rq, struct reply *rp)
 		enum principal_kind who = auth_resolve(rq);
 		if ((flags & ROUTE_NEED_USER) && who != PRINCIPAL_USER && who != PRINCIPAL_BOT) {
 			if (config.auth_errors == AUTH_ERRORS_ROCKET)
-				rp->catcher = 401;
+				e = reply_catcher(rp, 401);
 			else
 				e = err_set(&rp->err, ERR_InvalidSession, LOC_INVALID_SESSION, NULL);
 			goto out;
@@ -342,37 +185,33 @@ void dispatch(struct request *rq, struct reply *rp)
 	if (flags & ROUTE_BODY) {
 		int code = read_body(rq);
 		if (code) {
-			rp->catcher = code;
+			e = reply_catcher(rp, code);
 			goto out;
 		}
 	}
 	if (flags & ROUTE_WRITES) {
 		if (store_begin()) {
-			e = err_set(&rp->err, ERR_DatabaseError, LOC_DATABASE, NULL);
-			rp->err.operation = strdup("start_session");
-			rp->err.collection = strdup("bots");
+			e = err_database(&rp->err, "start_session", "bots", NULL);
 			goto out;
 		}
 		in_tx = true;
 	}
 	e = rq->route->fn(rq, rp);
 	if (in_tx) {
-		bool ok = e == ERR_OK && !rp->catcher;
+		bool ok = e == ERR_OK;
 		if (ok && store_commit() != 0) {
 			/* the write did not reach the store (disk full, I/O error): say so
 			 * rather than acknowledge it */
 			cJSON_Delete(rp->json);
 			rp->json = NULL;
-			e = err_set(&rp->err, ERR_DatabaseError, LOC_DATABASE, NULL);
-			rp->err.operation = strdup("commit_transaction");
-			rp->err.collection = strdup("bots");
+			e = err_database(&rp->err, "commit_transaction", "bots", NULL);
 			ok = false;
 		}
 		if (!ok)
 			store_rollback();
 	}
 out:
-	render(rq, rp, rp->catcher ? ERR_OK : e);
+	render(rq, rp, e);
 	/* response side: Server, then the response fairings in attachment order */
 	rocket_server_shield(rp);
 	if (rq->rl)

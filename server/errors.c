@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "locations.h"
 
 static const struct {
 	const char *name;
@@ -28,7 +29,7 @@ enum err err_from_name(const char *name)
 	for (int i = 1; i < ERR__COUNT; i++)
 		if (strcmp(catalogue[i].name, name) == 0)
 			return (enum err)i;
-	return ERR__COUNT;
+	return ERR_NO_SUCH_TYPE;
 }
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
@@ -40,6 +41,14 @@ enum err err_set(struct err_detail *d, enum err code, const char *location, cons
 	d->location = location;
 	d->text = dup_or_null(text);
 	return code;
+}
+
+enum err err_database(struct err_detail *d, const char *operation, const char *collection, const char *location)
+{
+	err_set(d, ERR_DatabaseError, location ? location : LOC_DATABASE, NULL);
+	d->operation = strdup(operation);
+	d->collection = strdup(collection);
+	return ERR_DatabaseError;
 }
 
 void err_release(struct err_detail *d)
@@ -156,7 +165,7 @@ int err_from_json(const cJSON *obj, struct err_detail *d, const char **why)
 		return -1;
 	}
 	enum err e = err_from_name(type->valuestring);
-	if (e == ERR__COUNT) {
+	if (e == ERR_NO_SUCH_TYPE) {
 		*why = "error.type is not a documented error type";
 		return -1;
 	}

@@ -28,7 +28,11 @@ enum err {
 #define ERR(name, status, fields) ERR_##name,
 #include "errors.def"
 #undef ERR
-	ERR__COUNT
+	ERR__COUNT, /* end of the catalogue (its tables have this many rows): never returned */
+	/* Markers, not catalogue rows: no name, status or body (err_name and err_status
+	 * take catalogue values only). */
+	ERR_CATCHER,      /* rp->catcher answers: Rocket's page, not a family-A body (reply_catcher) */
+	ERR_NO_SUCH_TYPE, /* err_from_name: the name is not a catalogue type */
 };
 
 /* What a failed request answers besides its type. Strings are owned copies. */
@@ -45,12 +49,17 @@ struct err_detail {
 const char *err_name(enum err e);
 int err_status(enum err e);
 unsigned err_fields(enum err e);
-/* ERR__COUNT when the name is not a catalogue type. */
+/* ERR_NO_SUCH_TYPE when the name is not a catalogue type (exact spelling). */
 enum err err_from_name(const char *name);
 
 /* Records code + location + an optional text field; returns code so a handler can
  * `return err_set(&rp->err, ERR_NotFound, LOC_BOT_NOT_FOUND, NULL);` */
 enum err err_set(struct err_detail *d, enum err code, const char *location, const char *text);
+/* The store failed: DatabaseError with the operation and collection the real
+ * server's MongoDB call would name ("find_one_by_id", "bots"), at location, or at
+ * LOC_DATABASE (locations.h) when location is NULL. Returns ERR_DatabaseError:
+ * `return err_database(&rp->err, "find", "bots", NULL);` */
+enum err err_database(struct err_detail *d, const char *operation, const char *collection, const char *location);
 void err_release(struct err_detail *d);
 
 /* The wire body of a family-A error, compact JSON, caller frees. Blacklisted

@@ -4,13 +4,13 @@
  * registers a rule that silently matches nothing. */
 #include "faults.h"
 
-#include "dispatch.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "path.h"
 
 struct fault {
 	char id[FAULT_ID_MAX];
@@ -40,30 +40,6 @@ static void fault_free(struct fault *f)
 	free(f->token);
 	cJSON_Delete(f->error);
 	free(f);
-}
-
-/* ---- paths ---------------------------------------------------------------------- */
-
-bool faults_glob(const char *p, const char *s)
-{
-	const char *star = NULL, *resume = NULL;
-	while (*s) {
-		if (*p == '*') {
-			star = p++;
-			resume = s;
-		} else if (*p == *s) {
-			p++;
-			s++;
-		} else if (star) {
-			p = star + 1;
-			s = ++resume;
-		} else {
-			return false;
-		}
-	}
-	while (*p == '*')
-		p++;
-	return *p == 0;
 }
 
 /* ---- checking a fault document ---------------------------------------------------- */
@@ -111,7 +87,7 @@ static int check_error(const cJSON *e, struct strbuf *why)
 	if (!cJSON_IsString(type))
 		return refuse(why, "error.type: required string is missing");
 	enum err code = err_from_name(type->valuestring);
-	if (code == ERR__COUNT)
+	if (code == ERR_NO_SUCH_TYPE)
 		return refuse(why, "error.type: '%s' is not an error type of the real server (errors.def)",
 			      type->valuestring);
 	unsigned fields = err_fields(code);
@@ -198,7 +174,7 @@ int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why)
 		}
 	}
 	f->path_given = strdup(path ? path : "*");
-	f->path = path ? dispatch_normal_path(path) : strdup("*");
+	f->path = path ? path_normal(path) : strdup("*");
 	f->token = token ? strdup(token) : NULL;
 
 	const cJSON *times = cJSON_GetObjectItemCaseSensitive(spec, "times");
@@ -329,7 +305,7 @@ bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_M
 	id[0] = 0;
 	if (!head)
 		return false;
-	char *path = dispatch_normal_path(rq->path);
+	char *path = path_normal(rq->path);
 	struct fault **p = &head, *f = NULL;
 	/* the control API itself is never faulted: a test must always be able to
 	 * remove its faults and reset */
@@ -337,7 +313,7 @@ bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_M
 	for (; !control && *p; p = &(*p)->next) {
 		const struct fault *c = *p;
 		if ((!c->method || strcmp(c->method, rq->method) == 0) && token_matches(c, rq) &&
-		    faults_glob(c->path, path)) {
+		    path_glob(c->path, path)) {
 			f = *p;
 			break;
 		}

@@ -7,10 +7,11 @@
  * whose count reaches zero is removed. Requests to /_mock never match.
  *
  * Path patterns and request paths are compared after the same normalisation as the
- * router's: empty segments dropped, each segment percent-decoded, one leading "0.8"
- * segment dropped, then joined as "/a/b". In a pattern a star matches any run of
- * characters, '/' included: "/bots/" plus a star matches every route below /bots,
- * a star alone matches everything (the README ("Testing with stoat-mock") has examples).
+ * router's (path_normal): empty segments dropped, each segment percent-decoded, one
+ * leading "0.8" segment dropped, then joined as "/a/b". In a pattern a star matches
+ * any run of characters, '/' included (path_glob): "/bots/" plus a star matches
+ * every route below /bots, a star alone matches everything (the README ("Testing
+ * with stoat-mock") has examples).
  *
  * Not thread-safe: called under the dispatcher's lock like everything else. */
 #ifndef STOAT_FAULTS_H
@@ -24,7 +25,7 @@
 #include "strbuf.h"
 
 #define FAULT_DELAY_MAX_MS 600000 /* our bound: ten minutes */
-#define FAULT_ID_MAX 24
+/* FAULT_ID_MAX (limits.h): the room for an id, which struct request keeps too */
 
 /* Checks a fault document and registers it. Returns 0 with the new id in id (e.g.
  * "fault-3"), or -1 with a "field: problem" line in why. spec is only read. */
@@ -40,10 +41,5 @@ void faults_clear(void);
  * alone sets rp->delay_ms and returns false (the route runs, the answer waits).
  * id receives the applied fault's id ("" when none applied). */
 bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_MAX]);
-
-/* Pattern matching (shared with the journal's filter), on paths normalised by
- * dispatch_normal_path. */
-/* Glob match: '*' is any run of characters; everything else literal. */
-bool faults_glob(const char *pattern, const char *s);
 
 #endif

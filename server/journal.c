@@ -10,9 +10,8 @@
 
 #include "auth.h"
 #include "config.h"
-#include "dispatch.h"
-#include "faults.h"
 #include "limits.h"
+#include "path.h"
 #include "routes.h"
 #include "strbuf.h"
 #include "validate.h"
@@ -72,13 +71,6 @@ static void redact(struct strbuf *sb, const char *tok)
 	*sb = out;
 }
 
-/* Length of the UTF-8 sequence at p (1-4), or 0 when it is not valid there. */
-static size_t utf8_seq(const unsigned char *p, size_t left)
-{
-	size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
-	return n && n <= left && utf8_valid((const char *)p, n) ? n : 0;
-}
-
 /* The body as a JSON-safe string: invalid UTF-8 and NUL bytes become U+FFFD, and
  * the text stops before JOURNAL_BODY_MAX bytes would be exceeded. */
 static char *safe_text(const char *text, size_t len, bool *truncated)
@@ -99,7 +91,8 @@ static char *safe_text(const char *text, size_t len, bool *truncated)
 	size_t i = 0;
 	strbuf_add(&out, "", 0);
 	while (i < len) {
-		size_t n = utf8_seq(p + i, len - i);
+		long step = path_utf8_step(p + i, len - i);
+		size_t n = step > 0 ? (size_t)step : 0; /* 0: not valid UTF-8 here */
 		const char *add = n && p[i] ? (const char *)p + i : "\xEF\xBF\xBD";
 		size_t addn = n && p[i] ? n : 3;
 		if (out.len + addn > JOURNAL_BODY_MAX) {
@@ -216,14 +209,14 @@ cJSON *journal_list(const char *method, const char *path)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(o, "requests");
-	char *pattern = path ? dispatch_normal_path(path) : NULL;
+	char *pattern = path ? path_normal(path) : NULL;
 	for (size_t i = 0; i < count; i++) {
 		const struct entry *e = &ring[(first + i) % count];
 		if (method && strcasecmp(method, e->method) != 0)
 			continue;
 		if (pattern) {
-			char *p = dispatch_normal_path(e->path);
-			bool ok = faults_glob(pattern, p);
+			char *p = path_normal(e->path);
+			bool ok = path_glob(pattern, p);
 			free(p);
 			if (!ok)
 				continue;

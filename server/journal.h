@@ -25,7 +25,7 @@ void journal_record(const struct request *rq, const struct reply *rp, long long 
 
 /* {"requests": [...]} oldest first, keeping the entries whose method equals method
  * (case-insensitive; NULL = any) and whose normalised path matches the pattern path
- * (faults_glob; NULL = any). Caller frees. */
+ * (path_glob; NULL = any). Caller frees. */
 cJSON *journal_list(const char *method, const char *path);
 
 void journal_clear(void);

@@ -33,5 +33,6 @@
 /* Our own bounds (no real counterpart; documented in the README). */
 #define PATH_SEGMENTS_MAX 16
 #define JOURNAL_BODY_MAX 4096      /* bytes of a request body kept in the journal */
+#define FAULT_ID_MAX 24            /* room for a fault rule's id, "fault-N" (faults.h) */
 
 #endif

@@ -26,14 +26,6 @@ static bool in_search_space(int d)
 	return true;
 }
 
-static enum err db_error(struct err_detail *err, const char *op, const char *coll)
-{
-	err_set(err, ERR_DatabaseError, LOC_DATABASE, NULL);
-	err->operation = strdup(op);
-	err->collection = strdup(coll);
-	return ERR_DatabaseError;
-}
-
 /* The free discriminators for name: fills free_list, returns how many (-1 db error). */
 static int free_discriminators(const char *name, int *free_list)
 {
@@ -71,7 +63,7 @@ enum err names_for_new_user(const char *name, char **cured, char disc[5], struct
 	if (n <= 0) {
 		free(*cured);
 		*cured = NULL;
-		return n < 0 ? db_error(err, "find", "users")
+		return n < 0 ? err_database(err, "find", "users", NULL)
 			     : err_set(err, ERR_UsernameTaken, LOC_USERNAME_TAKEN, NULL);
 	}
 	snprintf(disc, 5, "%04d", free_list[ids_uniform((uint32_t)n)]);
@@ -95,7 +87,7 @@ enum err names_rename(struct user *u, const char *name, struct err_detail *err)
 	int n = free_discriminators(cured, free_list);
 	if (n < 0) {
 		free(cured);
-		return db_error(err, "find", "users");
+		return err_database(err, "find", "users", NULL);
 	}
 	if (n == 0) {
 		free(cured);
@@ -110,7 +102,7 @@ enum err names_rename(struct user *u, const char *name, struct err_detail *err)
 		int recent = store_discriminator_changes_since(u->id, now - DISCRIMINATOR_CHANGE_MS);
 		if (recent < 0 || (recent == 0 && store_discriminator_change_add(u->id, now))) {
 			free(cured);
-			return db_error(err, "find", "ratelimit_events");
+			return err_database(err, "find", "ratelimit_events", NULL);
 		}
 		if (recent > 0) {
 			free(cured);

@@ -311,8 +311,7 @@ enum err ratelimit_info(struct request *rq, struct reply *rp)
 	if (!rl) {
 		/* DIFF: without --rate-limits there is no limiter, so no /ratelimit
 		 * (docs/fidelity.md#ratelimit-control) */
-		rp->catcher = 404;
-		return ERR_OK;
+		return reply_catcher(rp, 404);
 	}
 	/* REAL: RatelimitInformation, #[serde(untagged)]: Failure { retry_after } or the
 	 * Ratelimiter struct (key, limit, remaining, reset). Written by hand: a u64 key

@@ -25,6 +25,12 @@ void request_release(struct request *rq)
 
 void reply_init(struct reply *rp) { memset(rp, 0, sizeof(*rp)); }
 
+enum err reply_catcher(struct reply *rp, int code)
+{
+	rp->catcher = code;
+	return ERR_CATCHER;
+}
+
 void reply_release(struct reply *rp)
 {
 	cJSON_Delete(rp->json);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -72,6 +73,12 @@ struct request {
 	const struct user *caller;
 	struct user caller_copy;
 	cJSON *json;          /* parsed body for routes that read one */
+
+	/* the control API's record of this request (control.c): set by control_begin
+	 * and control_fault, read by control_journal. Here rather than in statics so
+	 * nothing carries over from one request to the next. */
+	struct timespec started;   /* CLOCK_MONOTONIC when dispatch began */
+	char fault[FAULT_ID_MAX];  /* id of the fault applied ("" for none) */
 };
 
 struct reply {
@@ -83,7 +90,7 @@ struct reply {
 	struct header headers[REPLY_HEADERS_MAX];
 	int nheaders;
 	struct err_detail err; /* family-A detail when the handler failed */
-	int catcher;           /* a framework answer: Rocket's default page for this code */
+	int catcher;           /* a framework answer: Rocket's default page for this code (reply_catcher) */
 	bool drop;             /* close the connection without an answer (fault) */
 	unsigned delay_ms;     /* answer this late (fault) */
 };
@@ -92,6 +99,10 @@ void request_release(struct request *rq);
 /* Frees a decoded path segment (those in rq->segbuf are not allocations). */
 void request_free_segment(struct request *rq, char *seg);
 void reply_init(struct reply *rp);
+/* Rocket's default page for code answers instead of a family-A error (catcher.h):
+ * sets rp->catcher and returns ERR_CATCHER, which the dispatcher renders as that
+ * page: `return reply_catcher(rp, 422);` */
+enum err reply_catcher(struct reply *rp, int code);
 void reply_release(struct reply *rp);
 /* The JSON text in sb (emptied) becomes the success body. */
 void reply_json_text(struct reply *rp, struct strbuf *sb);

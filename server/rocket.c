@@ -460,6 +460,5 @@ enum err rocket_cors_status(struct request *rq, struct reply *rp)
 				code = -1;
 		}
 	}
-	rp->catcher = code >= 0 && rocket_status_known((int)code) ? (int)code : 500;
-	return ERR_OK;
+	return reply_catcher(rp, code >= 0 && rocket_status_known((int)code) ? (int)code : 500);
 }

@@ -55,7 +55,7 @@ static const struct {
 START_TEST(every_spec_row_has_its_status)
 {
 	enum err e = err_from_name(spec_statuses[_i].name);
-	ck_assert_msg(e != ERR__COUNT, "%s is missing from errors.def", spec_statuses[_i].name);
+	ck_assert_msg(e != ERR_NO_SUCH_TYPE, "%s is missing from errors.def", spec_statuses[_i].name);
 	ck_assert_str_eq(err_name(e), spec_statuses[_i].name);
 	ck_assert_msg(err_status(e) == spec_statuses[_i].status, "%s: status %d, spec says %d",
 		      spec_statuses[_i].name, err_status(e), spec_statuses[_i].status);
@@ -73,9 +73,9 @@ START_TEST(no_row_beyond_the_spec)
 			listed |= strcmp(spec_statuses[i].name, err_name((enum err)e)) == 0;
 		ck_assert_msg(listed, "%s is not in errors.md §2.4", err_name((enum err)e));
 	}
-	ck_assert_int_eq(err_from_name("Nope"), ERR__COUNT);
-	ck_assert_int_eq(err_from_name("notfound"), ERR__COUNT); /* exact spelling only */
-	ck_assert_int_eq(err_from_name("Ok"), ERR__COUNT);
+	ck_assert_int_eq(err_from_name("Nope"), ERR_NO_SUCH_TYPE);
+	ck_assert_int_eq(err_from_name("notfound"), ERR_NO_SUCH_TYPE); /* exact spelling only */
+	ck_assert_int_eq(err_from_name("Ok"), ERR_NO_SUCH_TYPE);
 }
 END_TEST
 
@@ -133,6 +133,21 @@ START_TEST(body_database_error)
 	d.collection = strdup("bots");
 	expect_body(&d, "{\"type\":\"DatabaseError\",\"operation\":\"update_one_by_id\",\"collection\":\"bots\","
 			"\"location\":\"crates/core/database/src/models/bots/ops/mongodb.rs:67:9\"}");
+}
+END_TEST
+
+/* err_database: the same body, and the store's generic location when none is given */
+START_TEST(database_helper)
+{
+	struct err_detail d = {0};
+	ck_assert_int_eq(err_database(&d, "update_one_by_id", "bots",
+				      "crates/core/database/src/models/bots/ops/mongodb.rs:67:9"),
+			 ERR_DatabaseError);
+	expect_body(&d, "{\"type\":\"DatabaseError\",\"operation\":\"update_one_by_id\",\"collection\":\"bots\","
+			"\"location\":\"crates/core/database/src/models/bots/ops/mongodb.rs:67:9\"}");
+	ck_assert_int_eq(err_database(&d, "find", "users", NULL), ERR_DatabaseError);
+	expect_body(&d, "{\"type\":\"DatabaseError\",\"operation\":\"find\",\"collection\":\"users\","
+			"\"location\":\"crates/core/database/src/models/bots/ops/mongodb.rs:19:62\"}");
 }
 END_TEST
 
@@ -236,6 +251,7 @@ static Suite *errors_suite(void)
 	tc = tcase_create("bodies");
 	tcase_add_test(tc, body_without_fields);
 	tcase_add_test(tc, body_database_error);
+	tcase_add_test(tc, database_helper);
 	tcase_add_test(tc, body_text_fields);
 	tcase_add_test(tc, body_number_fields);
 	tcase_add_test(tc, body_blacklisted);
