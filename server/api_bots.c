@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "body.h"
+#include "bodies.h"
 #include "ids.h"
 #include "jsonw.h"
 #include "limits.h"
@@ -20,13 +20,6 @@
 /* REAL: permissions/src/models/channel.rs ChannelPermission::ViewChannel */
 #define PERM_VIEW_CHANNEL (1ULL << 20)
 
-/* A body that does not fit the route's struct: Rocket's 400 or 422 page. */
-static enum err bad_body(struct reply *rp, enum decode d) { return reply_catcher(rp, (int)d); }
-
-static enum err failed_validation(struct reply *rp, const struct strbuf *text, const char *loc)
-{
-	return err_set(&rp->err, ERR_FailedValidation, loc, strbuf_str(text));
-}
 
 /* REAL: bots/ops/mongodb.rs fetch_bot - an unknown id is NotFound. The bot's user
  * comes with it (one read); check it with need_user() where the real route
@@ -57,29 +50,16 @@ static enum err need_user(struct reply *rp, const struct user *u)
 static bool caller_is_bot(const struct request *rq) { return rq->caller->bot_owner != NULL; }
 
 /* ---- POST /bots/create ---------------------------------------------------------
- * body: DataCreateBot {name}   200: BotWithUserResponse
- * errors: FailedValidation, IsBot, ReachedMaximumBots, InvalidUsername, UsernameTaken
+ * body: DataCreateBot {name}   200: BotWithUserResponse   errors: its route row
  * REAL: routes/bots/create.rs, bots/model.rs Bot::create, users/model.rs User::create */
 enum err bots_create(struct request *rq, struct reply *rp)
 {
-	static const char *const fields[] = {"name"};
-	const cJSON *v[1];
-	struct strbuf text = STRBUF_INIT;
+	const struct data_create_bot *data = rq->data; /* decoded and validated */
 	struct bot b = {0};
 	struct user u = {0};
 	char *cured = NULL;
 	enum err e;
 
-	enum decode d = body_struct(rq->json, fields, 1, 1, v);
-	if (d == DECODE_OK && !cJSON_IsString(v[0]))
-		d = DECODE_422; /* missing, null or not a string */
-	if (d)
-		return bad_body(rp, d);
-	const char *name = v[0]->valuestring;
-	if (!validate_name_field("name", name, &text)) {
-		e = failed_validation(rp, &text, LOC_CREATE_VALIDATION);
-		goto out;
-	}
 	if (caller_is_bot(rq)) {
 		e = err_set(&rp->err, ERR_IsBot, LOC_CREATE_IS_BOT, NULL);
 		goto out;
@@ -104,7 +84,7 @@ enum err bots_create(struct request *rq, struct reply *rp)
 	}
 	char id[ULID_LEN + 1], token[TOKEN_LEN + 1], disc[5];
 	ids_new_ulid(id);
-	e = names_for_new_user(name, &cured, disc, &rp->err);
+	e = names_for_new_user(data->name, &cured, disc, &rp->err);
 	if (e)
 		goto out;
 	u.id = strdup(id);
@@ -130,7 +110,6 @@ enum err bots_create(struct request *rq, struct reply *rp)
 	e = ERR_OK;
 out:
 	free(cured);
-	strbuf_release(&text);
 	bot_release(&b);
 	user_release(&u);
 	return e;
@@ -226,165 +205,25 @@ enum err bots_fetch(struct request *rq, struct reply *rp)
 /* ---- PATCH /bots/{id} ----------------------------------------------------------- */
 
 enum remove_field {
-	REMOVE_TOKEN = 1 << 0,
-	REMOVE_INTERACTIONS_URL = 1 << 1,
-	REMOVE_OAUTH2 = 1 << 2,
-	REMOVE_OAUTH2_SECRET = 1 << 3,
+	REMOVE_TOKEN = 1 << FIELDS_BOT_TOKEN,
+	REMOVE_INTERACTIONS_URL = 1 << FIELDS_BOT_INTERACTIONS_URL,
+	REMOVE_OAUTH2 = 1 << FIELDS_BOT_OAUTH2,
+	REMOVE_OAUTH2_SECRET = 1 << FIELDS_BOT_OAUTH2_SECRET,
 };
 
-/* DataEditBot after decoding. Pointers borrow from the request's JSON tree. */
-struct edit {
-	const char *name;
-	int public_, analytics; /* -1 absent */
-	const char *interactions_url;
-	bool has_oauth2;
-	int oauth2_public;          /* -1 absent */
-	const cJSON *redirects;     /* array of strings, or NULL */
-	cJSON *scopes;              /* allowed_scopes rebuilt (last duplicate wins), owned */
-	unsigned remove;            /* enum remove_field bits */
-	unsigned remove_order[8];   /* order matters for Oauth2 / Oauth2Secret */
-	int nremove_order;
-};
-
-static enum decode opt_bool(const cJSON *v, int *out)
+/* The remove list as bits, and each value once in the order first sent (the order
+ * matters for Oauth2 / Oauth2Secret). */
+static unsigned remove_bits(const struct jg_list *remove, unsigned order[4], int *norder)
 {
-	*out = -1;
-	if (!v || cJSON_IsNull(v))
-		return DECODE_OK;
-	if (!cJSON_IsBool(v))
-		return DECODE_422;
-	*out = cJSON_IsTrue(v);
-	return DECODE_OK;
-}
-
-static enum decode opt_string(const cJSON *v, const char **out)
-{
-	*out = NULL;
-	if (!v || cJSON_IsNull(v))
-		return DECODE_OK;
-	if (!cJSON_IsString(v))
-		return DECODE_422;
-	*out = v->valuestring;
-	return DECODE_OK;
-}
-
-/* allowed_scopes: {scope: {allow, deny}} -> a clean object, last duplicate wins. */
-static enum decode decode_scopes(const cJSON *v, cJSON **out)
-{
-	static const char *const fields[] = {"allow", "deny"};
-	*out = NULL;
-	if (!v || cJSON_IsNull(v))
-		return DECODE_OK;
-	if (!cJSON_IsObject(v))
-		return DECODE_422;
-	cJSON *o = cJSON_CreateObject();
-	for (const cJSON *it = v->child; it; it = it->next) {
-		const cJSON *r[2];
-		enum decode d = validate_oauth2_scope(it->string) ? body_struct(it, fields, 2, 2, r) : DECODE_422;
-		if (d == DECODE_OK && (!cJSON_IsString(r[0]) || !cJSON_IsString(r[1])))
-			d = DECODE_422;
-		if (d) {
-			cJSON_Delete(o);
-			return d;
-		}
-		cJSON *reason = cJSON_CreateObject();
-		cJSON_AddStringToObject(reason, "allow", r[0]->valuestring);
-		cJSON_AddStringToObject(reason, "deny", r[1]->valuestring);
-		if (cJSON_GetObjectItemCaseSensitive(o, it->string))
-			cJSON_ReplaceItemInObjectCaseSensitive(o, it->string, reason);
-		else
-			cJSON_AddItemToObject(o, it->string, reason);
+	unsigned bits = 0;
+	*norder = 0;
+	for (size_t i = 0; remove && i < remove->n; i++) {
+		unsigned bit = 1u << remove->items[i].e;
+		if (!(bits & bit))
+			order[(*norder)++] = bit;
+		bits |= bit;
 	}
-	*out = o;
-	return DECODE_OK;
-}
-
-static enum decode decode_oauth2(const cJSON *v, struct edit *ed)
-{
-	static const char *const fields[] = {"public", "redirects", "allowed_scopes"};
-	const cJSON *f[3];
-	ed->oauth2_public = -1;
-	if (!v || cJSON_IsNull(v))
-		return DECODE_OK;
-	enum decode d = body_struct(v, fields, 3, 3, f);
-	if (d)
-		return d;
-	ed->has_oauth2 = true;
-	if ((d = opt_bool(f[0], &ed->oauth2_public)))
-		return d;
-	if (f[1] && !cJSON_IsNull(f[1])) {
-		if (!cJSON_IsArray(f[1]))
-			return DECODE_422;
-		for (const cJSON *it = f[1]->child; it; it = it->next)
-			if (!cJSON_IsString(it))
-				return DECODE_422;
-		ed->redirects = f[1];
-	}
-	return decode_scopes(f[2], &ed->scopes);
-}
-
-static enum decode decode_remove(const cJSON *v, struct edit *ed)
-{
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} names[] = {{"Token", REMOVE_TOKEN},
-		     {"InteractionsURL", REMOVE_INTERACTIONS_URL},
-		     {"Oauth2", REMOVE_OAUTH2},
-		     {"Oauth2Secret", REMOVE_OAUTH2_SECRET}};
-	if (!v)
-		return DECODE_OK; /* #[serde(default)] */
-	if (!cJSON_IsArray(v))
-		return DECODE_422; /* null included: a Vec is not an Option */
-	for (const cJSON *it = v->child; it; it = it->next) {
-		unsigned bit = 0;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (cJSON_IsString(it) && strcmp(it->valuestring, names[i].name) == 0)
-				bit = names[i].bit;
-		if (!bit)
-			return DECODE_422;
-		if ((ed->remove & bit) == 0 && ed->nremove_order < 8)
-			ed->remove_order[ed->nremove_order++] = bit;
-		ed->remove |= bit;
-	}
-	return DECODE_OK;
-}
-
-/* REAL: feat/oauth2 models/v0/bots.rs DataEditBot, field order
- * name, public, analytics, interactions_url, oauth2, remove (remove has a default). */
-static enum decode decode_edit(const cJSON *json, struct edit *ed)
-{
-	static const char *const fields[] = {"name", "public", "analytics", "interactions_url", "oauth2", "remove"};
-	const cJSON *f[6];
-	enum decode d = body_struct(json, fields, 6, 5, f);
-	if (d)
-		return d;
-	if ((d = opt_string(f[0], &ed->name)) || (d = opt_bool(f[1], &ed->public_)) ||
-	    (d = opt_bool(f[2], &ed->analytics)) || (d = opt_string(f[3], &ed->interactions_url)) ||
-	    (d = decode_oauth2(f[4], ed)) || (d = decode_remove(f[5], ed)))
-		return d;
-	return DECODE_OK;
-}
-
-/* validator 0.16: every field, in struct order, one FailedValidation. */
-static bool validate_edit(const struct edit *ed, struct strbuf *text)
-{
-	bool ok = true;
-	if (ed->name)
-		ok &= validate_name_field("name", ed->name, text);
-	if (ed->interactions_url)
-		ok &= validate_len_field("interactions_url", ed->interactions_url, INTERACTIONS_URL_MIN,
-					 INTERACTIONS_URL_MAX, text);
-	if (ed->redirects) {
-		size_t n = (size_t)cJSON_GetArraySize(ed->redirects), i = 0;
-		const char **items = calloc(n + 1, sizeof(*items));
-		for (const cJSON *it = ed->redirects->child; it; it = it->next)
-			items[i++] = it->valuestring;
-		ok &= validate_list_field("oauth2.redirects", items, n, OAUTH2_REDIRECTS_MIN,
-					  OAUTH2_REDIRECTS_MAX, text);
-		free(items);
-	}
-	return ok;
+	return bits;
 }
 
 static char *fresh_secret(void)
@@ -394,11 +233,25 @@ static char *fresh_secret(void)
 	return strdup(s);
 }
 
+/* The edit's allowed_scopes as stored: {scope: {allow, deny}} in the order sent. */
+static cJSON *scopes_json(const struct jg_map *m)
+{
+	cJSON *o = cJSON_CreateObject();
+	for (size_t i = 0; i < m->n; i++) {
+		const struct oauth2_reasoning *r = m->values[i];
+		cJSON *reason = cJSON_CreateObject();
+		cJSON_AddStringToObject(reason, "allow", r->allow);
+		cJSON_AddStringToObject(reason, "deny", r->deny);
+		cJSON_AddItemToObject(o, validate_oauth2_scopes[m->keys[i]], reason);
+	}
+	return o;
+}
+
 /* REAL: feat/oauth2 routes/bots/edit.rs - the new settings start from the current
  * ones (or the default: confidential with a fresh secret); public -> confidential
  * makes a new secret, confidential -> public drops it; redirects and scopes are
  * replaced wholesale. Returns the JSON text to store. */
-static char *edit_oauth2(const struct bot *b, struct edit *ed)
+static char *edit_oauth2(const struct bot *b, const struct data_edit_bot_oauth2 *ed)
 {
 	cJSON *cur = b->oauth2 ? cJSON_Parse(b->oauth2) : NULL;
 	bool pub = false;
@@ -415,8 +268,8 @@ static char *edit_oauth2(const struct bot *b, struct edit *ed)
 		redirects = cJSON_CreateArray();
 		scopes = cJSON_CreateObject();
 	}
-	if (ed->oauth2_public >= 0) {
-		bool want = ed->oauth2_public == 1;
+	if (ed->public_ >= 0) {
+		bool want = ed->public_ == 1;
 		if (pub && !want) {
 			free(secret);
 			secret = fresh_secret();
@@ -428,11 +281,13 @@ static char *edit_oauth2(const struct bot *b, struct edit *ed)
 	}
 	if (ed->redirects) {
 		cJSON_Delete(redirects);
-		redirects = cJSON_Duplicate(ed->redirects, 1);
+		redirects = cJSON_CreateArray();
+		for (size_t i = 0; i < ed->redirects->n; i++)
+			cJSON_AddItemToArray(redirects, cJSON_CreateString(ed->redirects->items[i].s));
 	}
-	if (ed->scopes) {
+	if (ed->allowed_scopes) {
 		cJSON_Delete(scopes);
-		scopes = cJSON_Duplicate(ed->scopes, 1);
+		scopes = scopes_json(ed->allowed_scopes);
 	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "public", pub);
@@ -467,29 +322,20 @@ static char *rotate_secret_in_copy(const char *oauth2)
 	return text;
 }
 
-/* PATCH /bots/{id}  body: DataEditBot  200: BotWithUserResponse
- * errors (in order): FailedValidation (before the lookup), NotFound (absent, not
- * owner, no user), InvalidUsername, UsernameTaken, DiscriminatorChangeRatelimited,
- * DatabaseError (a field set and removed in one request).
+/* PATCH /bots/{id}  body: DataEditBot (decoded and validated)  200: BotWithUserResponse
+ * errors: its route row, in the order they can arise
  * REAL: routes/bots/edit.rs (feat/oauth2 for oauth2), Bot::update, update_bot */
 enum err bots_edit(struct request *rq, struct reply *rp)
 {
-	struct edit ed = {0};
-	struct strbuf text = STRBUF_INIT;
+	const struct data_edit_bot *ed = rq->data;
 	struct bot b = {0};
 	struct user u = {0};
 	char *shown_oauth2 = NULL;
+	unsigned remove_order[4];
+	int nremove_order;
+	unsigned remove = remove_bits(ed->remove, remove_order, &nremove_order);
 	enum err e;
 
-	enum decode d = decode_edit(rq->json, &ed);
-	if (d) {
-		e = bad_body(rp, d);
-		goto out;
-	}
-	if (!validate_edit(&ed, &text)) {
-		e = failed_validation(rp, &text, LOC_EDIT_VALIDATION);
-		goto out;
-	}
 	if ((e = load_bot(rq, rp, &b, &u)))
 		goto out;
 	if (strcmp(b.owner, rq->caller->id) != 0) {
@@ -498,43 +344,42 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 	}
 	if ((e = need_user(rp, &u)))
 		goto out;
-	if (ed.name) {
+	if (ed->name) {
 		/* REAL: update_username writes at once (even an unchanged name) */
-		if ((e = names_rename(&u, ed.name, &rp->err)))
+		if ((e = names_rename(&u, ed->name, &rp->err)))
 			goto out;
 		if (store_user_update(&u)) {
 			e = err_database(&rp->err, "update_one_by_id", "users", NULL);
 			goto out;
 		}
 	}
-	if (ed.public_ < 0 && ed.analytics < 0 && !ed.interactions_url && !ed.has_oauth2 && !ed.remove)
+	if (ed->public_ < 0 && ed->analytics < 0 && !ed->interactions_url && !ed->oauth2 && !remove)
 		goto done;
 
 	/* REAL: MongoDB refuses $set and $unset of one path in one update_one
 	 * (bots-api.md §5.4): 500 DatabaseError. DIFF: the rename above is rolled back
 	 * with the rest (docs/fidelity.md#set-and-remove). */
-	if ((ed.interactions_url && (ed.remove & REMOVE_INTERACTIONS_URL)) ||
-	    (ed.has_oauth2 && (ed.remove & REMOVE_OAUTH2))) {
+	if ((ed->interactions_url && (remove & REMOVE_INTERACTIONS_URL)) || (ed->oauth2 && (remove & REMOVE_OAUTH2))) {
 		e = err_database(&rp->err, "update_one_by_id", "bots", LOC_BOT_UPDATE_CONFLICT);
 		goto out;
 	}
-	if (ed.public_ >= 0)
-		b.public_ = ed.public_;
-	if (ed.analytics >= 0)
-		b.analytics = ed.analytics;
-	if (ed.interactions_url)
-		model_set(&b.interactions_url, ed.interactions_url);
-	if (ed.remove & REMOVE_INTERACTIONS_URL)
+	if (ed->public_ >= 0)
+		b.public_ = ed->public_;
+	if (ed->analytics >= 0)
+		b.analytics = ed->analytics;
+	if (ed->interactions_url)
+		model_set(&b.interactions_url, ed->interactions_url);
+	if (remove & REMOVE_INTERACTIONS_URL)
 		model_set(&b.interactions_url, NULL);
-	char *new_oauth2 = ed.has_oauth2 ? edit_oauth2(&b, &ed) : NULL;
+	char *new_oauth2 = ed->oauth2 ? edit_oauth2(&b, ed->oauth2) : NULL;
 	/* Oauth2Secret acts on the in-memory bot in remove order, before the partial
 	 * (which carries a new oauth2 object, if any) is applied over it */
-	for (int i = 0; i < ed.nremove_order; i++) {
-		if (ed.remove_order[i] == REMOVE_OAUTH2) {
+	for (int i = 0; i < nremove_order; i++) {
+		if (remove_order[i] == REMOVE_OAUTH2) {
 			free(shown_oauth2);
 			shown_oauth2 = NULL;
 			model_set(&b.oauth2, NULL);
-		} else if (ed.remove_order[i] == REMOVE_OAUTH2_SECRET && b.oauth2) {
+		} else if (remove_order[i] == REMOVE_OAUTH2_SECRET && b.oauth2) {
 			char *rot = rotate_secret_in_copy(shown_oauth2 ? shown_oauth2 : b.oauth2);
 			free(shown_oauth2);
 			shown_oauth2 = rot;
@@ -546,12 +391,12 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		free(shown_oauth2);
 		shown_oauth2 = NULL;
 	}
-	if (ed.remove & REMOVE_TOKEN) {
+	if (remove & REMOVE_TOKEN) {
 		char token[TOKEN_LEN + 1];
 		ids_new_token(token);
 		model_set(&b.token, token);
 	}
-	if (store_bot_update(&b, ed.remove & REMOVE_TOKEN)) {
+	if (store_bot_update(&b, remove & REMOVE_TOKEN)) {
 		e = err_database(&rp->err, "update_one_by_id", "bots", NULL);
 		goto out;
 	}
@@ -567,8 +412,6 @@ done:;
 	e = ERR_OK;
 out:
 	free(shown_oauth2);
-	cJSON_Delete(ed.scopes);
-	strbuf_release(&text);
 	bot_release(&b);
 	user_release(&u);
 	return e;
@@ -774,24 +617,15 @@ out:
 }
 
 /* POST /bots/{id}/invite  body: InviteBotDestination {server} | {group}  204
- * errors: IsBot, NotFound (bot, bot user, server, channel), BotIsPrivate,
- * MissingPermission (ManageServer / InviteOthers), Banned, AlreadyInServer,
- * InvalidOperation, AlreadyInGroup, GroupTooLarge
+ * errors: its route row
  * REAL: routes/bots/invite.rs; the body is #[serde(untagged)]: {server} is tried
- * first, then {group}; anything else is 422 */
+ * first, then {group}; anything else is 422 (jsonguard) */
 enum err bots_invite(struct request *rq, struct reply *rp)
 {
 	struct bot b = {0};
 	struct user u = {0};
 	enum err e;
-	const cJSON *server = cJSON_IsObject(rq->json) ? cJSON_GetObjectItemCaseSensitive(rq->json, "server") : NULL;
-	const cJSON *group = cJSON_IsObject(rq->json) ? cJSON_GetObjectItemCaseSensitive(rq->json, "group") : NULL;
-	if (!cJSON_IsString(server))
-		server = NULL;
-	if (!cJSON_IsString(group))
-		group = NULL;
-	if (!server && !group)
-		return bad_body(rp, DECODE_422);
+	const struct jg_untagged *to = rq->data; /* {server} was tried first */
 	if (caller_is_bot(rq))
 		return err_set(&rp->err, ERR_IsBot, LOC_INVITE_IS_BOT, NULL);
 	if ((e = load_bot(rq, rp, &b, &u)))
@@ -802,8 +636,8 @@ enum err bots_invite(struct request *rq, struct reply *rp)
 	}
 	if ((e = need_user(rp, &u)))
 		goto out;
-	e = server ? invite_to_server(rq, rp, server->valuestring, b.id)
-		   : invite_to_group(rq, rp, group->valuestring, b.id);
+	e = to->variant == INVITE_SERVER ? invite_to_server(rq, rp, to->value, b.id)
+					 : invite_to_group(rq, rp, to->value, b.id);
 out:
 	bot_release(&b);
 	user_release(&u);

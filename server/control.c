@@ -32,11 +32,6 @@
 #include "validate.h"
 #include "wire.h"
 
-#define LOC_RESET "stoat-mock/_mock/reset"
-#define LOC_STATE "stoat-mock/_mock/state"
-#define LOC_USERS "stoat-mock/_mock/users"
-#define LOC_FAULTS "stoat-mock/_mock/faults"
-#define LOC_REQUESTS "stoat-mock/_mock/requests"
 
 static cJSON *fixtures;          /* the start-up document, parsed once (reset) */
 static struct timespec started;  /* for uptime_ms */

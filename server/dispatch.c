@@ -40,30 +40,32 @@
 /* REAL: Rocket 0.5.1 core/lib/src/serde/json.rs - the body is read as a string up to
  * the limit (413 beyond it, 400 when the first MiB is not UTF-8), then decoded by
  * serde_json into the route's type: 400 or 422 by the first error in the stream
- * (jsonguard.c). The handler gets the body normalised to what serde kept. */
+ * (jsonguard.c). The handler gets the decoded struct in rq->data. */
 static int read_body(struct request *rq)
 {
 	if (rq->body_over_limit)
 		return utf8_valid(rq->body, rq->body_len) ? 413 : 400;
 	if (!utf8_valid(rq->body, rq->body_len))
 		return 400;
-	const struct jg_type *type = jsonguard_body_type(rq->route->name);
-	if (!type) {
-		/* a programming error, refused at start-up by route_table_check() */
-		fprintf(stderr, "stoat-mock: route %s reads a body jsonguard.c does not describe\n", rq->route->name);
-		abort();
+	rq->data_type = rq->route->body;
+	return jsonguard_decode(rq->route->body, rq->body, rq->body_len, &rq->data);
+}
+
+/* validator 0.16: data.validate() opens the handlers of the bodies with rules; its
+ * FailedValidation carries the location the route row declares for it. */
+static enum err validate_body(struct request *rq, struct reply *rp)
+{
+	struct strbuf text = STRBUF_INIT;
+	enum err e = ERR_OK;
+	if (!jsonguard_validate(rq->route->body, rq->data, &text)) {
+		const char *loc = NULL;
+		for (const struct route_error *r = rq->route->errors; r->type != ERR_OK || r->page; r++)
+			if (r->type == ERR_FailedValidation)
+				loc = r->location;
+		e = err_set(&rp->err, ERR_FailedValidation, loc, strbuf_str(&text));
 	}
-	char *normal = NULL;
-	int code = jsonguard_check(type, rq->body, rq->body_len, &normal);
-	if (code)
-		return code;
-	size_t len = strlen(normal);
-	size_t n; /* escaped NULs as BODY_NUL (body.h) */
-	char *nul = body_nul_unescape(normal, len, &n);
-	rq->json = nul ? cJSON_ParseWithLength(nul, n) : cJSON_ParseWithLength(normal, len);
-	free(nul);
-	free(normal);
-	return rq->json ? 0 : 400;
+	strbuf_release(&text);
+	return e;
 }
 
 /* Turns what the request came to into bytes: Rocket's page for ERR_CATCHER
@@ -111,7 +113,7 @@ static bool control_path(const struct request *rq)
 void dispatch(struct request *rq, struct reply *rp)
 {
 	enum err e = ERR_OK;
-	bool in_tx = false;
+	bool in_tx = false, faulted = false;
 	const char *sent = rq->method; /* what the journal records */
 	struct ratelimit rl;
 	struct cors cors = {.kind = CORS_NONE};
@@ -160,6 +162,7 @@ void dispatch(struct request *rq, struct reply *rp)
 	/* control.c: a registered fault answers instead of the route (nothing runs) */
 	if (control_fault(rq, rp)) {
 		e = rp->err.code;
+		faulted = true;
 		goto out;
 	}
 	if (!rq->route) {
@@ -171,10 +174,10 @@ void dispatch(struct request *rq, struct reply *rp)
 	}
 	if (strcmp(rq->method, "HEAD") == 0)
 		rq->method = "GET"; /* REAL: route_and_process re-routes HEAD as GET */
-	const unsigned flags = rq->route->flags;
-	if (flags & (ROUTE_NEED_USER | ROUTE_OPT_USER)) {
+	const struct route *route = rq->route;
+	if (route->guard != GUARD_NONE) {
 		enum principal_kind who = auth_resolve(rq);
-		if ((flags & ROUTE_NEED_USER) && who != PRINCIPAL_USER && who != PRINCIPAL_BOT) {
+		if (route->guard == GUARD_USER && who != PRINCIPAL_USER && who != PRINCIPAL_BOT) {
 			if (config.auth_errors == AUTH_ERRORS_ROCKET)
 				e = reply_catcher(rp, 401);
 			else
@@ -182,21 +185,23 @@ void dispatch(struct request *rq, struct reply *rp)
 			goto out;
 		}
 	}
-	if (flags & ROUTE_BODY) {
+	if (route->body) {
 		int code = read_body(rq);
 		if (code) {
 			e = reply_catcher(rp, code);
 			goto out;
 		}
+		if ((e = validate_body(rq, rp)))
+			goto out;
 	}
-	if (flags & ROUTE_WRITES) {
+	if (route->flags & ROUTE_WRITES) {
 		if (store_begin()) {
 			e = err_database(&rp->err, "start_session", "bots", NULL);
 			goto out;
 		}
 		in_tx = true;
 	}
-	e = rq->route->fn(rq, rp);
+	e = route->fn(rq, rp);
 	if (in_tx) {
 		bool ok = e == ERR_OK;
 		if (ok && store_commit() != 0) {
@@ -211,6 +216,20 @@ void dispatch(struct request *rq, struct reply *rp)
 			store_rollback();
 	}
 out:
+#ifndef NDEBUG
+	/* The route row is the declaration (routes.h): an answer it does not declare is
+	 * a bug in the row or in the handler. Checked in the sanitizer build, which
+	 * runs every suite. */
+	if (rq->route && !faulted && e != ERR_OK &&
+	    !route_declares(rq->route, e == ERR_CATCHER ? ERR_OK : e, rp->catcher, rp->err.location)) {
+		fprintf(stderr, "dispatch: %s answered %s %d at %s, which its route row does not declare\n",
+			rq->route->name, e == ERR_CATCHER ? "page" : err_name(e), rp->catcher,
+			rp->err.location ? rp->err.location : "-");
+		abort();
+	}
+#else
+	(void)faulted;
+#endif
 	render(rq, rp, e);
 	/* response side: Server, then the response fairings in attachment order */
 	rocket_server_shield(rp);

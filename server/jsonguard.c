@@ -1,14 +1,19 @@
 /* jsonguard.c: serde_json's streaming decode of the bodies of the emulated routes
- * (see jsonguard.h). Every function here follows the serde_json 1.0.150 function
- * of the same role in src/de.rs and returns OK, SYNTAX (any non-Data error: 400)
- * or DATA (422); the first error in stream order wins, as there. */
+ * (see jsonguard.h). Every reader function here follows the serde_json 1.0.150
+ * function of the same role in src/de.rs and returns OK, SYNTAX (any non-Data
+ * error: 400) or DATA (422); the first error in stream order wins, as there. The
+ * value functions store what they read into the body's C struct as they go; on an
+ * error the caller frees whatever was stored so far. */
 #include "jsonguard.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "body.h"
+#include "jsonw.h"
+#include "validate.h"
 
 enum { OK = 0, SYNTAX = 400, DATA = 422 };
 
@@ -19,97 +24,13 @@ enum { OK = 0, SYNTAX = 400, DATA = 422 };
 			return r_; \
 	} while (0)
 
-enum jg_kind {
-	JG_STRING,    /* String */
-	JG_BOOL,      /* bool */
-	JG_OPTION,    /* Option<inner> */
-	JG_VEC,       /* Vec<inner> */
-	JG_ENUM,      /* an enum of unit variants */
-	JG_STRUCT,    /* a struct (serde_derive: from a map or a seq) */
-	JG_ENUM_MAP,  /* HashMap<enum of unit variants, inner> */
-	JG_UNTAGGED,  /* #[serde(untagged)] enum of one-String-field struct variants */
-};
-
-struct jg_field {
-	const char *name;
-	const struct jg_type *type;
-	bool has_default; /* #[serde(default)] */
-};
-
-struct jg_type {
-	enum jg_kind kind;
-	const struct jg_type *inner;
-	const char *const *names; /* ENUM, ENUM_MAP: variants; UNTAGGED: each variant's field */
-	size_t nnames;
-	const struct jg_field *fields; /* STRUCT */
-	size_t nfields;
-};
-
-/* ---- the body types (REAL: feat/oauth2 crates/core/models/src/v0/bots.rs and
- * oauth2.rs; main lacks oauth2 and the two Oauth2 remove values, which the mock
- * accepts as the branch does: bots-api.md §10) -------------------------------- */
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-static const struct jg_type T_STRING = {JG_STRING, NULL, NULL, 0, NULL, 0};
-static const struct jg_type T_BOOL = {JG_BOOL, NULL, NULL, 0, NULL, 0};
-static const struct jg_type T_OPT_STRING = {JG_OPTION, &T_STRING, NULL, 0, NULL, 0};
-static const struct jg_type T_OPT_BOOL = {JG_OPTION, &T_BOOL, NULL, 0, NULL, 0};
-static const struct jg_type T_VEC_STRING = {JG_VEC, &T_STRING, NULL, 0, NULL, 0};
-static const struct jg_type T_OPT_VEC_STRING = {JG_OPTION, &T_VEC_STRING, NULL, 0, NULL, 0};
-
-static const char *const fields_bot[] = {"Token", "InteractionsURL", "Oauth2", "Oauth2Secret"};
-static const struct jg_type T_FIELDS_BOT = {JG_ENUM, NULL, fields_bot, N(fields_bot), NULL, 0};
-static const struct jg_type T_VEC_FIELDS_BOT = {JG_VEC, &T_FIELDS_BOT, NULL, 0, NULL, 0};
-
-static const struct jg_field reasoning_fields[] = {{"allow", &T_STRING, false}, {"deny", &T_STRING, false}};
-static const struct jg_type T_REASONING = {JG_STRUCT, NULL, NULL, 0, reasoning_fields, N(reasoning_fields)};
-static const char *const scopes[] = {"read:identify", "read:servers", "write:files", "events", "full"};
-static const struct jg_type T_SCOPES = {JG_ENUM_MAP, &T_REASONING, scopes, N(scopes), NULL, 0};
-static const struct jg_type T_OPT_SCOPES = {JG_OPTION, &T_SCOPES, NULL, 0, NULL, 0};
-static const struct jg_field oauth2_fields[] = {
-	{"public", &T_OPT_BOOL, false},
-	{"redirects", &T_OPT_VEC_STRING, false},
-	{"allowed_scopes", &T_OPT_SCOPES, false},
-};
-static const struct jg_type T_OAUTH2 = {JG_STRUCT, NULL, NULL, 0, oauth2_fields, N(oauth2_fields)};
-static const struct jg_type T_OPT_OAUTH2 = {JG_OPTION, &T_OAUTH2, NULL, 0, NULL, 0};
-
-/* DataCreateBot { name: String } */
-static const struct jg_field create_fields[] = {{"name", &T_STRING, false}};
-static const struct jg_type T_DATA_CREATE_BOT = {JG_STRUCT, NULL, NULL, 0, create_fields, N(create_fields)};
-/* DataEditBot { name, public, analytics, interactions_url, oauth2, #[serde(default)] remove } */
-static const struct jg_field edit_fields[] = {
-	{"name", &T_OPT_STRING, false},     {"public", &T_OPT_BOOL, false},
-	{"analytics", &T_OPT_BOOL, false},  {"interactions_url", &T_OPT_STRING, false},
-	{"oauth2", &T_OPT_OAUTH2, false},   {"remove", &T_VEC_FIELDS_BOT, true},
-};
-static const struct jg_type T_DATA_EDIT_BOT = {JG_STRUCT, NULL, NULL, 0, edit_fields, N(edit_fields)};
-/* InviteBotDestination: Server { server: String } | Group { group: String } */
-static const char *const invite_variants[] = {"server", "group"};
-static const struct jg_type T_INVITE = {JG_UNTAGGED, NULL, invite_variants, N(invite_variants), NULL, 0};
-
-const struct jg_type *jsonguard_body_type(const char *route_name)
-{
-	if (!route_name)
-		return NULL;
-	if (strcmp(route_name, "bots.create") == 0)
-		return &T_DATA_CREATE_BOT;
-	if (strcmp(route_name, "bots.edit") == 0)
-		return &T_DATA_EDIT_BOT;
-	if (strcmp(route_name, "bots.invite") == 0)
-		return &T_INVITE;
-	return NULL;
-}
-
 /* ---- the reader ----------------------------------------------------------------- */
 
 struct de {
 	const unsigned char *p, *end;
 	int remaining;       /* serde_json remaining_depth: starts at 128 */
-	struct strbuf *out;  /* the normalised body */
 };
 
-static void emit(struct de *d, const char *s) { strbuf_adds(d->out, s); }
 
 /* parse_whitespace: the next byte after ' ', '\n', '\t', '\r', or -1 at the end */
 static int ws(struct de *d)
@@ -156,7 +77,10 @@ static void utf8_put(struct strbuf *sb, unsigned cp)
 {
 	char b[4];
 	size_t n;
-	if (cp < 0x80) {
+	if (cp == 0) {
+		b[0] = BODY_NUL; /* an escaped NUL stays in the text (body.h) */
+		n = 1;
+	} else if (cp < 0x80) {
 		b[0] = (char)cp;
 		n = 1;
 	} else if (cp < 0x800) {
@@ -374,17 +298,14 @@ static int enter(struct de *d)
 	return OK;
 }
 
-/* The opening bracket of a container the type wants: entered and copied to the
- * output. The end of input is a syntax error, any other value the wrong type. */
+/* The opening bracket of a container the type wants: entered. The end of input is a syntax error, any other value the wrong type. */
 static int open_container(struct de *d, int c, char bracket)
 {
 	if (c < 0)
 		return SYNTAX;
 	if (c != bracket)
 		return invalid_type(d);
-	TRY(enter(d));
-	emit(d, bracket == '{' ? "{" : "[");
-	return OK;
+	return enter(d);
 }
 
 /* ignore_value (IgnoredAny): iterative, no depth limit, numbers not computed,
@@ -516,7 +437,51 @@ static int any_strict(struct de *d)
 	}
 }
 
-static int value(struct de *d, const struct jg_type *t);
+/* ---- decoding into the C struct ---------------------------------------------------- */
+
+static int value(struct de *d, const struct jg_type *t, void *slot);
+
+/* The kind whose slot an Option shares (its innermost non-Option type). */
+static const struct jg_type *unwrap(const struct jg_type *t)
+{
+	while (t->kind == JG_OPTION)
+		t = t->inner;
+	return t;
+}
+
+/* Marks a slot absent: -1 for the integer slots, NULL (already zero) otherwise. */
+static void slot_absent(const struct jg_type *t, void *slot)
+{
+	switch (unwrap(t)->kind) {
+	case JG_BOOL: *(signed char *)slot = -1; break;
+	case JG_ENUM: *(int *)slot = -1; break;
+	default: break;
+	}
+}
+
+static void *struct_new(const struct jg_type *t)
+{
+	char *p = calloc(1, t->size);
+	if (p)
+		for (size_t i = 0; i < t->nfields; i++)
+			slot_absent(t->fields[i].type, p + t->fields[i].offset);
+	return p;
+}
+
+/* A string's text at hand (the opening quote not yet eaten), decoded and stored. */
+static int string_value(struct de *d, char **slot)
+{
+	struct strbuf text = STRBUF_INIT;
+	d->p++;
+	int r = string(d, true, &text);
+	if (r) {
+		strbuf_release(&text);
+		return r;
+	}
+	strbuf_adds(&text, ""); /* "" is not an allocation: make one */
+	*slot = strbuf_detach(&text, NULL);
+	return *slot ? OK : SYNTAX;
+}
 
 /* A unit variant's name: the string at hand, decoded, looked up. */
 static int variant(struct de *d, const struct jg_type *t, size_t *which)
@@ -536,21 +501,14 @@ static int variant(struct de *d, const struct jg_type *t, size_t *which)
 	return r;
 }
 
-static void emit_name(struct de *d, const char *name)
-{
-	emit(d, "\"");
-	emit(d, name); /* our own names: nothing to escape */
-	emit(d, "\"");
-}
-
 /* deserialize_enum for unit variants: "Name", or {"Name": null} */
-static int enum_value(struct de *d, const struct jg_type *t)
+static int enum_value(struct de *d, const struct jg_type *t, int *slot)
 {
 	size_t which = 0;
 	int c = ws(d);
 	if (c == '"') {
 		TRY(variant(d, t, &which));
-		emit_name(d, t->names[which]);
+		*slot = (int)which;
 		return OK;
 	}
 	if (c != '{')
@@ -573,23 +531,42 @@ static int enum_value(struct de *d, const struct jg_type *t)
 	}
 	d->remaining++;
 	TRY(expect(d, '}'));
-	emit_name(d, t->names[which]);
+	*slot = (int)which;
 	return OK;
 }
 
-static int struct_value(struct de *d, const struct jg_type *t)
+/* The field of t whose name is the key at hand (decoded); t->nfields for none. */
+static int field_key(struct de *d, const struct jg_type *t, size_t *idx)
+{
+	struct strbuf key = STRBUF_INIT;
+	d->p++;
+	int r = string(d, true, &key);
+	*idx = t->nfields;
+	for (size_t i = 0; !r && i < t->nfields; i++)
+		if (key.len == strlen(t->fields[i].name) && memcmp(key.buf, t->fields[i].name, key.len) == 0)
+			*idx = i;
+	strbuf_release(&key);
+	return r;
+}
+
+static int struct_value(struct de *d, const struct jg_type *t, void **slot)
 {
 	int c = ws(d);
 	bool first = true, more;
 	bool seen[16] = {false};
 	if (c < 0)
 		return SYNTAX;
+	if (c != '[')
+		TRY(open_container(d, c, '{'));
+	else
+		TRY(enter(d));
+	char *s = struct_new(t);
+	if (!s)
+		return SYNTAX;
+	*slot = s; /* from here on the caller frees it, filled or not */
 	if (c == '[') {
 		/* visit_seq: the fields by position; a missing one is invalid_length
 		 * unless it has a default */
-		TRY(enter(d));
-		emit(d, "{");
-		bool comma = false;
 		for (size_t i = 0; i < t->nfields; i++) {
 			TRY(next_element(d, &first, &more));
 			if (!more) {
@@ -597,35 +574,19 @@ static int struct_value(struct de *d, const struct jg_type *t)
 					continue;
 				return DATA;
 			}
-			if (comma)
-				emit(d, ",");
-			comma = true;
-			emit_name(d, t->fields[i].name);
-			emit(d, ":");
-			TRY(value(d, t->fields[i].type));
+			TRY(value(d, t->fields[i].type, s + t->fields[i].offset));
 		}
 		d->remaining++;
-		TRY(expect(d, ']'));
-		emit(d, "}");
-		return OK;
+		return expect(d, ']');
 	}
 	/* visit_map: a known field twice is duplicate_field (before its value), an
 	 * unknown one is skipped, a missing required one is missing_field */
-	TRY(open_container(d, c, '{'));
-	bool comma = false;
 	for (;;) {
 		TRY(next_key(d, &first, &more));
 		if (!more)
 			break;
-		struct strbuf key = STRBUF_INIT;
-		d->p++;
-		int r = string(d, true, &key);
-		size_t idx = t->nfields;
-		for (size_t i = 0; !r && i < t->nfields; i++)
-			if (key.len == strlen(t->fields[i].name) && memcmp(key.buf, t->fields[i].name, key.len) == 0)
-				idx = i;
-		strbuf_release(&key);
-		TRY(r);
+		size_t idx;
+		TRY(field_key(d, t, &idx));
 		if (idx < t->nfields && seen[idx])
 			return DATA;
 		TRY(expect(d, ':'));
@@ -634,53 +595,90 @@ static int struct_value(struct de *d, const struct jg_type *t)
 			continue;
 		}
 		seen[idx] = true;
-		if (comma)
-			emit(d, ",");
-		comma = true;
-		emit_name(d, t->fields[idx].name);
-		emit(d, ":");
-		TRY(value(d, t->fields[idx].type));
+		TRY(value(d, t->fields[idx].type, s + t->fields[idx].offset));
 	}
 	d->remaining++;
 	for (size_t i = 0; i < t->nfields; i++)
 		if (!seen[i] && !t->fields[i].has_default && t->fields[i].type->kind != JG_OPTION)
 			return DATA;
-	TRY(expect(d, '}'));
-	emit(d, "}");
-	return OK;
+	return expect(d, '}');
 }
 
-/* HashMap<enum, inner>: keys are unit variants (MapKey::deserialize_enum), a
- * repeated key is kept (the handler lets the last one win, as HashMap::insert). */
-static int enum_map_value(struct de *d, const struct jg_type *t)
+static int list_value(struct de *d, const struct jg_type *t, struct jg_list **slot)
 {
-	bool first = true, more, comma = false;
+	bool first = true, more;
+	size_t cap = 0;
+	TRY(open_container(d, ws(d), '['));
+	struct jg_list *l = calloc(1, sizeof(*l));
+	if (!l)
+		return SYNTAX;
+	*slot = l;
+	for (;;) {
+		TRY(next_element(d, &first, &more));
+		if (!more)
+			break;
+		if (l->n == cap) {
+			cap = cap ? 2 * cap : 4;
+			union jg_item *items = realloc(l->items, cap * sizeof(*items));
+			if (!items)
+				return SYNTAX;
+			l->items = items;
+		}
+		union jg_item *it = &l->items[l->n++];
+		memset(it, 0, sizeof(*it));
+		slot_absent(t->inner, it);
+		TRY(value(d, t->inner, it));
+	}
+	d->remaining++;
+	return expect(d, ']');
+}
+
+static void free_slot(const struct jg_type *t, void *slot);
+
+/* HashMap<enum, inner>: keys are unit variants (MapKey::deserialize_enum); a
+ * repeated key keeps its first place and takes the last value (HashMap::insert). */
+static int enum_map_value(struct de *d, const struct jg_type *t, struct jg_map **slot)
+{
+	bool first = true, more;
 	TRY(open_container(d, ws(d), '{'));
+	struct jg_map *m = calloc(1, sizeof(*m));
+	if (!m)
+		return SYNTAX;
+	*slot = m;
 	for (;;) {
 		TRY(next_key(d, &first, &more));
 		if (!more)
 			break;
-		size_t which = 0;
+		size_t which = 0, at;
 		TRY(variant(d, t, &which));
 		TRY(expect(d, ':'));
-		if (comma)
-			emit(d, ",");
-		comma = true;
-		emit_name(d, t->names[which]);
-		emit(d, ":");
-		TRY(value(d, t->inner));
+		for (at = 0; at < m->n && m->keys[at] != (int)which; at++)
+			;
+		if (at == m->n) {
+			int *keys = realloc(m->keys, (m->n + 1) * sizeof(*keys));
+			if (keys)
+				m->keys = keys;
+			void **values = keys ? realloc(m->values, (m->n + 1) * sizeof(*values)) : NULL;
+			if (!values)
+				return SYNTAX;
+			m->values = values;
+			m->keys[m->n] = (int)which;
+			m->values[m->n++] = NULL;
+		} else {
+			free_slot(t->inner, &m->values[at]);
+			m->values[at] = NULL;
+		}
+		TRY(value(d, t->inner, &m->values[at]));
 	}
 	d->remaining++;
-	TRY(expect(d, '}'));
-	emit(d, "}");
-	return OK;
+	return expect(d, '}');
 }
 
 /* #[serde(untagged)]: the whole value is read first (Content, strictly); then
  * each variant is tried in order. A variant {field: String} fits an object that
  * has that key exactly once, with a string value. Arrays never fit (serde_derive
  * gives untagged struct variants no visit_seq). */
-static int untagged_value(struct de *d, const struct jg_type *t)
+static int untagged_value(struct de *d, const struct jg_type *t, struct jg_untagged **slot)
 {
 	int c = ws(d);
 	if (c != '{')
@@ -719,93 +717,259 @@ static int untagged_value(struct de *d, const struct jg_type *t)
 	TRY(expect(d, '}'));
 	for (size_t i = 0; i < t->nnames && i < 8; i++)
 		if (count[i] == 1 && is_string[i]) {
-			emit(d, "{");
-			emit_name(d, t->names[i]);
-			emit(d, ":");
-			strbuf_add(d->out, span[i], (size_t)(span_end[i] - span[i]));
-			emit(d, "}");
-			return OK;
+			struct jg_untagged *u = calloc(1, sizeof(*u));
+			if (!u)
+				return SYNTAX;
+			*slot = u;
+			u->variant = (int)i;
+			/* the string was read strictly above: decode it again, now kept */
+			struct de again = {span[i], span_end[i], d->remaining};
+			return string_value(&again, &u->value);
 		}
 	return DATA; /* "data did not match any variant of untagged enum" */
 }
 
-static int value(struct de *d, const struct jg_type *t)
+static int value(struct de *d, const struct jg_type *t, void *slot)
 {
 	int c;
 	switch (t->kind) {
-	case JG_STRING: {
+	case JG_STRING:
 		c = ws(d);
 		if (c < 0)
 			return SYNTAX;
 		if (c != '"')
 			return invalid_type(d);
-		const unsigned char *s = d->p++;
-		TRY(string(d, true, NULL));
-		strbuf_add(d->out, s, (size_t)(d->p - s)); /* the valid text as sent */
-		return OK;
-	}
+		return string_value(d, slot);
 	case JG_BOOL:
 		c = ws(d);
 		if (c == 't' || c == 'f') {
 			d->p++;
 			TRY(ident(d, c == 't' ? "rue" : "alse"));
-			emit(d, c == 't' ? "true" : "false");
+			*(signed char *)slot = c == 't';
 			return OK;
 		}
 		return c < 0 ? SYNTAX : invalid_type(d);
 	case JG_OPTION:
 		if (ws(d) == 'n') {
 			d->p++;
-			TRY(ident(d, "ull"));
-			emit(d, "null");
-			return OK;
+			return ident(d, "ull"); /* None: the slot stays absent */
 		}
-		return value(d, t->inner);
-	case JG_VEC: {
-		bool first = true, more, comma = false;
-		TRY(open_container(d, ws(d), '['));
-		for (;;) {
-			TRY(next_element(d, &first, &more));
-			if (!more)
-				break;
-			if (comma)
-				emit(d, ",");
-			comma = true;
-			TRY(value(d, t->inner));
-		}
-		d->remaining++;
-		TRY(expect(d, ']'));
-		emit(d, "]");
-		return OK;
-	}
+		return value(d, t->inner, slot);
+	case JG_VEC:
+		return list_value(d, t, slot);
 	case JG_ENUM:
 		if (ws(d) < 0)
 			return SYNTAX;
-		return enum_value(d, t);
+		return enum_value(d, t, slot);
 	case JG_STRUCT:
-		return struct_value(d, t);
+		return struct_value(d, t, slot);
 	case JG_ENUM_MAP:
-		return enum_map_value(d, t);
+		return enum_map_value(d, t, slot);
 	case JG_UNTAGGED:
-		return untagged_value(d, t);
+		return untagged_value(d, t, slot);
 	}
 	return SYNTAX;
 }
 
-int jsonguard_check(const struct jg_type *t, const char *body, size_t n, char **normal)
+int jsonguard_decode(const struct jg_type *t, const char *body, size_t n, void **out)
 {
-	struct strbuf out = STRBUF_INIT;
-	struct de d = {(const unsigned char *)body, (const unsigned char *)body + n, 128, &out};
-	*normal = NULL;
-	int r = value(&d, t);
+	struct de d = {(const unsigned char *)body, (const unsigned char *)body + n, 128};
+	*out = NULL;
+	int r = value(&d, t, out);
 	/* Deserializer::end: only whitespace may follow */
 	if (!r && ws(&d) >= 0)
 		r = SYNTAX;
 	if (r) {
-		strbuf_release(&out);
-		return r;
+		jsonguard_free(t, *out);
+		*out = NULL;
 	}
-	strbuf_adds(&out, "");
-	*normal = strbuf_detach(&out, NULL);
-	return 0;
+	return r;
+}
+
+/* ---- freeing, validating, rendering ---------------------------------------------- */
+
+static void free_slot(const struct jg_type *t, void *slot)
+{
+	switch (t->kind) {
+	case JG_STRING:
+		free(*(char **)slot);
+		break;
+	case JG_OPTION:
+		free_slot(t->inner, slot);
+		break;
+	case JG_VEC: {
+		struct jg_list *l = *(struct jg_list **)slot;
+		if (!l)
+			break;
+		for (size_t i = 0; i < l->n; i++)
+			free_slot(t->inner, &l->items[i]);
+		free(l->items);
+		free(l);
+		break;
+	}
+	case JG_STRUCT: {
+		char *s = *(void **)slot;
+		if (!s)
+			break;
+		for (size_t i = 0; i < t->nfields; i++)
+			free_slot(t->fields[i].type, s + t->fields[i].offset);
+		free(s);
+		break;
+	}
+	case JG_ENUM_MAP: {
+		struct jg_map *m = *(struct jg_map **)slot;
+		if (!m)
+			break;
+		for (size_t i = 0; i < m->n; i++)
+			free_slot(t->inner, &m->values[i]);
+		free(m->keys);
+		free(m->values);
+		free(m);
+		break;
+	}
+	case JG_UNTAGGED: {
+		struct jg_untagged *u = *(struct jg_untagged **)slot;
+		if (u)
+			free(u->value);
+		free(u);
+		break;
+	}
+	case JG_BOOL:
+	case JG_ENUM:
+		break;
+	}
+}
+
+void jsonguard_free(const struct jg_type *t, void *value) { free_slot(t, &value); }
+
+/* One field's rule on its decoded slot; path is the field's dotted name. */
+static bool rule_holds(const struct jg_field *f, const void *slot, const char *path, struct strbuf *text)
+{
+	const struct jg_type *t = unwrap(f->type);
+	if (t->kind == JG_STRING) {
+		const char *s = *(char *const *)slot;
+		if (!s)
+			return true; /* validator skips a None */
+		if (f->rule.kind == JG_RULE_NAME)
+			return validate_name_field(path, s, text);
+		if (f->rule.kind == JG_RULE_LENGTH)
+			return validate_len_field(path, s, f->rule.min, f->rule.max, text);
+	} else if (t->kind == JG_VEC && t->inner->kind == JG_STRING && f->rule.kind == JG_RULE_COUNT) {
+		const struct jg_list *l = *(struct jg_list *const *)slot;
+		if (!l)
+			return true;
+		const char **items = calloc(l->n + 1, sizeof(*items));
+		for (size_t i = 0; items && i < l->n; i++)
+			items[i] = l->items[i].s;
+		bool ok = validate_list_field(path, items, l->n, f->rule.min, f->rule.max, text);
+		free(items);
+		return ok;
+	}
+	return true;
+}
+
+static bool validate_struct(const struct jg_type *t, const char *s, const char *prefix, struct strbuf *text)
+{
+	bool ok = true;
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct jg_field *f = &t->fields[i];
+		const void *slot = s + f->offset;
+		struct strbuf path = STRBUF_INIT;
+		if (prefix) {
+			strbuf_adds(&path, prefix);
+			strbuf_adds(&path, ".");
+		}
+		strbuf_adds(&path, f->name);
+		if (f->rule.kind != JG_RULE_NONE)
+			ok &= rule_holds(f, slot, strbuf_str(&path), text);
+		/* #[validate] on a nested struct: its own rules, under its name */
+		const struct jg_type *inner = unwrap(f->type);
+		const char *nested = inner->kind == JG_STRUCT ? *(char *const *)slot : NULL;
+		if (nested)
+			ok &= validate_struct(inner, nested, strbuf_str(&path), text);
+		strbuf_release(&path);
+	}
+	return ok;
+}
+
+bool jsonguard_validate(const struct jg_type *t, const void *value, struct strbuf *text)
+{
+	if (t->kind != JG_STRUCT || !value)
+		return true;
+	return validate_struct(t, value, NULL, text);
+}
+
+/* Whether a slot holds a value (rendering leaves out the absent ones). */
+static bool present(const struct jg_type *t, const void *slot)
+{
+	switch (unwrap(t)->kind) {
+	case JG_BOOL: return *(const signed char *)slot >= 0;
+	case JG_ENUM: return *(const int *)slot >= 0;
+	default: return *(void *const *)slot != NULL;
+	}
+}
+
+static void render_slot(const struct jg_type *t, const void *slot, struct strbuf *out)
+{
+	switch (t->kind) {
+	case JG_STRING:
+		jsonw_string(out, *(char *const *)slot);
+		break;
+	case JG_BOOL:
+		jsonw_bool(out, *(const signed char *)slot > 0);
+		break;
+	case JG_OPTION:
+		render_slot(t->inner, slot, out);
+		break;
+	case JG_ENUM:
+		jsonw_string(out, t->names[*(const int *)slot]);
+		break;
+	case JG_VEC: {
+		const struct jg_list *l = *(struct jg_list *const *)slot;
+		jsonw_open(out, '[');
+		for (size_t i = 0; i < l->n; i++)
+			render_slot(t->inner, &l->items[i], out);
+		jsonw_close(out, ']');
+		break;
+	}
+	case JG_STRUCT: {
+		const char *s = *(char *const *)slot;
+		jsonw_open(out, '{');
+		for (size_t i = 0; i < t->nfields; i++) {
+			const struct jg_field *f = &t->fields[i];
+			if (!present(f->type, s + f->offset))
+				continue;
+			jsonw_key_n(out, f->name, strlen(f->name));
+			render_slot(f->type, s + f->offset, out);
+		}
+		jsonw_close(out, '}');
+		break;
+	}
+	case JG_ENUM_MAP: {
+		const struct jg_map *m = *(struct jg_map *const *)slot;
+		jsonw_open(out, '{');
+		for (size_t i = 0; i < m->n; i++) {
+			const char *k = t->names[m->keys[i]];
+			jsonw_key_n(out, k, strlen(k));
+			render_slot(t->inner, &m->values[i], out);
+		}
+		jsonw_close(out, '}');
+		break;
+	}
+	case JG_UNTAGGED: {
+		const struct jg_untagged *u = *(struct jg_untagged *const *)slot;
+		const char *k = t->names[u->variant];
+		jsonw_open(out, '{');
+		jsonw_key_n(out, k, strlen(k));
+		jsonw_string(out, u->value);
+		jsonw_close(out, '}');
+		break;
+	}
+	}
+}
+
+void jsonguard_render(const struct jg_type *t, const void *value, struct strbuf *out)
+{
+	if (value)
+		render_slot(t, &value, out);
 }

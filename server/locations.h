@@ -34,6 +34,12 @@
 #define LOC_BOT_UPDATE_CONFLICT "crates/core/database/src/models/bots/ops/mongodb.rs:67:9"
 /* The user guard's error (never sent by the real server: Rocket discards it). */
 #define LOC_INVALID_SESSION "crates/core/database/src/models/users/rocket.rs:41:51"
+/* The control API's own (nothing in the real server raises these). */
+#define LOC_RESET "stoat-mock/_mock/reset"
+#define LOC_STATE "stoat-mock/_mock/state"
+#define LOC_USERS "stoat-mock/_mock/users"
+#define LOC_FAULTS "stoat-mock/_mock/faults"
+#define LOC_REQUESTS "stoat-mock/_mock/requests"
 /* Generic store failures (our SQLite standing in for MongoDB). */
 #define LOC_DATABASE "crates/core/database/src/models/bots/ops/mongodb.rs:19:62"
 

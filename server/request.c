@@ -1,6 +1,8 @@
 /* request.c: lifecycle of struct request and struct reply (request.h). */
 #include "request.h"
 
+#include "jsonguard.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,8 +21,9 @@ void request_release(struct request *rq)
 	rq->segused = 0;
 	user_release(&rq->caller_copy);
 	rq->caller = NULL;
-	cJSON_Delete(rq->json);
-	rq->json = NULL;
+	if (rq->data)
+		jsonguard_free(rq->data_type, rq->data);
+	rq->data = NULL;
 }
 
 void reply_init(struct reply *rp) { memset(rp, 0, sizeof(*rp)); }

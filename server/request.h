@@ -31,6 +31,7 @@ struct header {
 #define REPLY_HEADERS_MAX 24
 
 struct ratelimit;
+struct jg_type;
 
 struct request {
 	const char *method;
@@ -72,7 +73,8 @@ struct request {
 	 * store's session cache lending its user for the request */
 	const struct user *caller;
 	struct user caller_copy;
-	cJSON *json;          /* parsed body for routes that read one */
+	void *data;           /* the decoded body (bodies.h), of this type: */
+	const struct jg_type *data_type;
 
 	/* the control API's record of this request (control.c): set by control_begin
 	 * and control_fault, read by control_journal. Here rather than in statics so

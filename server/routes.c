@@ -1,43 +1,132 @@
-/* routes.c: the map of the product. Each row names its handler; the handler's
- * comment names its validation and the error rows it can return.
+/* routes.c: the map of the product. One row per route declares it whole: method and
+ * path, guard, body type (bodies.h), the errors it answers (type and location, or a
+ * Rocket page), the handler, and what the dispatcher wraps around it (routes.h).
+ * Errors are listed in the order the real handler can raise them.
  * REAL: crates/delta/src/routes/bots/mod.rs, routes/mod.rs, routes/root.rs,
  * routes/users/mod.rs. Rocket has no 405: an unmatched method is a 404. */
 #include "routes.h"
 
 #include <string.h>
 
-#include "jsonguard.h"
+#include "bodies.h"
+#include "locations.h"
 #include "ratelimit.h"
 #include "rocket.h"
 
+#define NO_BOT_USER "a bot without its user: the fixture loader refuses such data"
+#define NO_CURE "a 2..32 character name that decancer cannot cure: none exists"
+
 static const struct route table[] = {
-	/* method   path                  handler            flags */
-	{"GET", "", root_fetch, 0, "root"},
-	{"POST", "bots/create", bots_create, ROUTE_NEED_USER | ROUTE_BODY | ROUTE_WRITES, "bots.create"},
-	{"GET", "bots/@me", bots_fetch_owned, ROUTE_NEED_USER, "bots.fetch_owned"},
-	{"GET", "bots/:id", bots_fetch, ROUTE_NEED_USER, "bots.fetch"},
-	{"PATCH", "bots/:id", bots_edit, ROUTE_NEED_USER | ROUTE_BODY | ROUTE_WRITES, "bots.edit"},
-	{"DELETE", "bots/:id", bots_delete, ROUTE_NEED_USER | ROUTE_WRITES | ROUTE_NO_CONTENT, "bots.delete"},
-	{"GET", "bots/:id/invite", bots_fetch_public, ROUTE_OPT_USER, "bots.fetch_public"},
-	{"POST", "bots/:id/invite", bots_invite,
-	 ROUTE_NEED_USER | ROUTE_BODY | ROUTE_WRITES | ROUTE_NO_CONTENT, "bots.invite"},
-	{"GET", "users/@me", users_fetch_self, ROUTE_NEED_USER, "users.fetch_self"},
-	{"GET", "users/:id", users_fetch, ROUTE_NEED_USER, "users.fetch"},
+	{"GET", "", GUARD_NONE, NULL,
+	 ERRORS(PAGE_UNREACHED(500, "the answer could not be formatted (out of memory)")),
+	 root_fetch, 0, "root"},
+
+	{"POST", "bots/create", GUARD_USER, &DataCreateBot,
+	 ERRORS(E(FailedValidation, LOC_CREATE_VALIDATION),
+		E(IsBot, LOC_CREATE_IS_BOT),
+		PAGE(500), /* the owner's id is no ULID, or one from the future: the real server panics */
+		E(ReachedMaximumBots, LOC_CREATE_MAX_BOTS),
+		E_UNREACHED(InvalidUsername, LOC_USERNAME_CURE, NO_CURE),
+		E(InvalidUsername, LOC_USERNAME_BLOCKED),
+		E(UsernameTaken, LOC_USERNAME_TAKEN)),
+	 bots_create, ROUTE_WRITES, "bots.create"},
+
+	{"GET", "bots/@me", GUARD_USER, NULL, NO_ERRORS, bots_fetch_owned, 0, "bots.fetch_owned"},
+
+	{"GET", "bots/:id", GUARD_USER, NULL,
+	 ERRORS(E(IsBot, LOC_FETCH_IS_BOT),
+		E(NotFound, LOC_BOT_NOT_FOUND),
+		E(NotFound, LOC_FETCH_NOT_OWNER),
+		E_UNREACHED(NotFound, LOC_USER_NOT_FOUND, NO_BOT_USER)),
+	 bots_fetch, 0, "bots.fetch"},
+
+	{"PATCH", "bots/:id", GUARD_USER, &DataEditBot,
+	 ERRORS(E(FailedValidation, LOC_EDIT_VALIDATION),
+		E(NotFound, LOC_BOT_NOT_FOUND),
+		E(NotFound, LOC_EDIT_NOT_OWNER),
+		E_UNREACHED(NotFound, LOC_USER_NOT_FOUND, NO_BOT_USER),
+		E_UNREACHED(InvalidUsername, LOC_USERNAME_CURE, NO_CURE),
+		E(InvalidUsername, LOC_USERNAME_BLOCKED),
+		E(UsernameTaken, LOC_USERNAME_TAKEN),
+		E(DiscriminatorChangeRatelimited, LOC_DISCRIMINATOR_RATELIMIT),
+		E(DatabaseError, LOC_BOT_UPDATE_CONFLICT)), /* a field set and removed at once */
+	 bots_edit, ROUTE_WRITES, "bots.edit"},
+
+	{"DELETE", "bots/:id", GUARD_USER, NULL,
+	 ERRORS(E(NotFound, LOC_BOT_NOT_FOUND),
+		E(NotFound, LOC_DELETE_NOT_OWNER),
+		E_UNREACHED(NotFound, LOC_USER_NOT_FOUND, NO_BOT_USER)),
+	 bots_delete, ROUTE_WRITES | ROUTE_NO_CONTENT, "bots.delete"},
+
+	{"GET", "bots/:id/invite", GUARD_OPT_USER, NULL,
+	 ERRORS(E(NotFound, LOC_BOT_NOT_FOUND),
+		E(NotFound, LOC_PUBLIC_NOT_FOUND),
+		E_UNREACHED(NotFound, LOC_USER_NOT_FOUND, NO_BOT_USER)),
+	 bots_fetch_public, 0, "bots.fetch_public"},
+
+	{"POST", "bots/:id/invite", GUARD_USER, &InviteBotDestination,
+	 ERRORS(E(IsBot, LOC_INVITE_IS_BOT),
+		E(NotFound, LOC_BOT_NOT_FOUND),
+		E(BotIsPrivate, LOC_INVITE_PRIVATE),
+		E_UNREACHED(NotFound, LOC_USER_NOT_FOUND, NO_BOT_USER),
+		/* to a server */
+		E(NotFound, LOC_SERVER_NOT_FOUND),
+		E(MissingPermission, LOC_MISSING_PERMISSION), /* ManageServer; InviteOthers in a group */
+		E(Banned, LOC_BANNED),
+		E(AlreadyInServer, LOC_ALREADY_IN_SERVER),
+		/* to a group */
+		E(NotFound, LOC_CHANNEL_NOT_FOUND),
+		E(InvalidOperation, LOC_INVALID_OPERATION),
+		E(AlreadyInGroup, LOC_ALREADY_IN_GROUP),
+		E(GroupTooLarge, LOC_GROUP_TOO_LARGE)),
+	 bots_invite, ROUTE_WRITES | ROUTE_NO_CONTENT, "bots.invite"},
+
+	{"GET", "users/@me", GUARD_USER, NULL, NO_ERRORS, users_fetch_self, 0, "users.fetch_self"},
+
+	{"GET", "users/:id", GUARD_USER, NULL,
+	 ERRORS(E(NotFound, LOC_USER_NOT_FOUND),
+		E(MissingPermission, LOC_MISSING_USER_PERMISSION)), /* Access */
+	 users_fetch, 0, "users.fetch"},
+
 	/* framework routes of the real server (ratelimit.c, rocket.c) */
-	{"GET", "ratelimit", ratelimit_info, 0, "ratelimit"},
-	{"GET", "cors/:id", rocket_cors_status, 0, "cors.status"},
-	/* the control API (control.c, the README ("Testing with stoat-mock")); bodies are read by the handlers */
-	{"GET", "_mock/health", control_health, ROUTE_CONTROL, "mock.health"},
-	{"POST", "_mock/reset", control_reset, ROUTE_CONTROL | ROUTE_WRITES | ROUTE_NO_CONTENT, "mock.reset"},
-	{"GET", "_mock/state", control_state_get, ROUTE_CONTROL, "mock.state"},
-	{"PUT", "_mock/state", control_state_put, ROUTE_CONTROL | ROUTE_WRITES | ROUTE_NO_CONTENT, "mock.state_put"},
-	{"POST", "_mock/users", control_users_create, ROUTE_CONTROL | ROUTE_WRITES, "mock.users"},
-	{"GET", "_mock/faults", control_faults_list, ROUTE_CONTROL, "mock.faults"},
-	{"POST", "_mock/faults", control_faults_add, ROUTE_CONTROL, "mock.faults_add"},
-	{"DELETE", "_mock/faults", control_faults_clear, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.faults_clear"},
-	{"DELETE", "_mock/faults/:id", control_faults_remove, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.faults_remove"},
-	{"GET", "_mock/requests", control_requests_list, ROUTE_CONTROL, "mock.requests"},
-	{"DELETE", "_mock/requests", control_requests_clear, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.requests_clear"},
+	{"GET", "ratelimit", GUARD_NONE, NULL,
+	 ERRORS(PAGE(404)), /* DIFF: without --rate-limits there is no limiter */
+	 ratelimit_info, 0, "ratelimit"},
+	{"GET", "cors/:id", GUARD_NONE, NULL,
+	 ERRORS(PAGE_ANY), /* the page of the status in the path, or 500 */
+	 rocket_cors_status, 0, "cors.status"},
+
+	/* the control API (control.c, the README ("Testing with stoat-mock")): bodies are
+	 * free-form JSON documents the handlers read themselves, so a bad one is a
+	 * FailedValidation naming the field, never a Rocket page */
+	{"GET", "_mock/health", GUARD_NONE, NULL, NO_ERRORS, control_health, ROUTE_CONTROL, "mock.health"},
+	{"POST", "_mock/reset", GUARD_NONE, NULL,
+	 ERRORS(E(DatabaseError, LOC_RESET)),
+	 control_reset, ROUTE_CONTROL | ROUTE_WRITES | ROUTE_NO_CONTENT, "mock.reset"},
+	{"GET", "_mock/state", GUARD_NONE, NULL,
+	 ERRORS(E(DatabaseError, LOC_STATE)),
+	 control_state_get, ROUTE_CONTROL, "mock.state"},
+	{"PUT", "_mock/state", GUARD_NONE, NULL,
+	 ERRORS(E(FailedValidation, LOC_STATE), E(DatabaseError, LOC_STATE)),
+	 control_state_put, ROUTE_CONTROL | ROUTE_WRITES | ROUTE_NO_CONTENT, "mock.state_put"},
+	{"POST", "_mock/users", GUARD_NONE, NULL,
+	 ERRORS(E(FailedValidation, LOC_USERS), E(UsernameTaken, LOC_USERNAME_TAKEN),
+		E(DatabaseError, LOC_USERS)),
+	 control_users_create, ROUTE_CONTROL | ROUTE_WRITES, "mock.users"},
+	{"GET", "_mock/faults", GUARD_NONE, NULL, NO_ERRORS, control_faults_list, ROUTE_CONTROL, "mock.faults"},
+	{"POST", "_mock/faults", GUARD_NONE, NULL,
+	 ERRORS(E(FailedValidation, LOC_FAULTS)),
+	 control_faults_add, ROUTE_CONTROL, "mock.faults_add"},
+	{"DELETE", "_mock/faults", GUARD_NONE, NULL, NO_ERRORS,
+	 control_faults_clear, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.faults_clear"},
+	{"DELETE", "_mock/faults/:id", GUARD_NONE, NULL,
+	 ERRORS(E(NotFound, LOC_FAULTS)),
+	 control_faults_remove, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.faults_remove"},
+	{"GET", "_mock/requests", GUARD_NONE, NULL,
+	 ERRORS(E(FailedValidation, LOC_REQUESTS)),
+	 control_requests_list, ROUTE_CONTROL, "mock.requests"},
+	{"DELETE", "_mock/requests", GUARD_NONE, NULL, NO_ERRORS,
+	 control_requests_clear, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.requests_clear"},
 };
 
 /* Does the pattern's segments match the request's; a ":" segment captures. */
@@ -81,10 +170,31 @@ const struct route *route_match(struct request *rq)
 	return NULL;
 }
 
-const char *route_table_check(void)
+const struct route *route_table(size_t *n)
 {
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if ((table[i].flags & ROUTE_BODY) && !jsonguard_body_type(table[i].name))
-			return table[i].name;
-	return NULL;
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}
+
+static bool implied(const struct route *r, enum err type, int page, const char *location)
+{
+	if (type == ERR_DatabaseError && location && strcmp(location, LOC_DATABASE) == 0)
+		return true; /* our store failing, on any route */
+	if (r->guard == GUARD_USER && (type == ERR_InvalidSession || (type == ERR_OK && page == 401)))
+		return true;
+	return r->body && type == ERR_OK && (page == 400 || page == 413 || page == 422);
+}
+
+bool route_declares(const struct route *r, enum err type, int page, const char *location)
+{
+	if (implied(r, type, page, location))
+		return true;
+	for (const struct route_error *e = r->errors; e->type != ERR_OK || e->page; e++) {
+		if (e->type != type)
+			continue;
+		if (type == ERR_OK ? e->page == page || e->page == -1
+				   : location && e->location && strcmp(e->location, location) == 0)
+			return true;
+	}
+	return false;
 }

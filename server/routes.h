@@ -1,25 +1,62 @@
 /* routes.h: THE route table (API and control) and the path matcher.
- * One row per method + path; flags tell the dispatcher what to do before the
- * handler, in the real server's order (bots-api.md §1). */
+ *
+ * A route row is the route's declaration: method and path, the auth guard, the
+ * body type (bodies.h), every error it can answer, the handler, and what the
+ * dispatcher does around it. The dispatcher runs the generic steps in the real
+ * server's order (bots-api.md §1): guard, body, transaction, handler.
+ *
+ * Errors a row implies through its other columns are not listed again:
+ *   guard USER        401 (InvalidSession, or Rocket's page with --auth-errors rocket)
+ *   a body type       Rocket's 400, 413 and 422 pages (the Json<T> data guard)
+ *   any route         DatabaseError with the generic location (our store failing),
+ *                     429 with --rate-limits, the CORS 400 page for a bad Origin
+ * Every other answer is a row of .errors. The sanitizer build checks at run time
+ * that a handler's error is one its row declares (dispatch.c), and tests/unit/
+ * test_routes.c that the golden wire tables exercise every declared row and show
+ * no undeclared one. */
 #ifndef STOAT_ROUTES_H
 #define STOAT_ROUTES_H
 
+#include "jsonguard.h"
 #include "request.h"
 
 typedef enum err (*handler_fn)(struct request *rq, struct reply *rp);
 
-enum route_flags {
-	ROUTE_NEED_USER = 1 << 0,  /* user guard: no caller -> 401 */
-	ROUTE_OPT_USER = 1 << 1,   /* Option<User>: no caller = anonymous */
-	ROUTE_BODY = 1 << 2,       /* Json<T> data guard: 413 / 400 before the handler */
-	ROUTE_WRITES = 1 << 3,     /* one transaction: commit on success, else roll back */
-	ROUTE_CONTROL = 1 << 4,    /* /_mock: off with --no-control */
-	ROUTE_NO_CONTENT = 1 << 5, /* success is 204 with an empty body */
+enum route_guard {
+	GUARD_NONE = 0, /* no user guard */
+	GUARD_USER,     /* User guard: no caller -> 401 */
+	GUARD_OPT_USER, /* Option<User>: no caller is anonymous, never 401 */
 };
+
+enum route_flags {
+	ROUTE_WRITES = 1 << 0,     /* one transaction: commit on success, else roll back */
+	ROUTE_CONTROL = 1 << 1,    /* /_mock: off with --no-control */
+	ROUTE_NO_CONTENT = 1 << 2, /* success is 204 with an empty body */
+};
+
+/* One answer a route can give besides success: a catalogue type raised at a
+ * location, or one of Rocket's catcher pages. */
+struct route_error {
+	enum err type;        /* ERR_OK for a catcher page */
+	int page;             /* the page's status when type is ERR_OK */
+	const char *location; /* where the real server raises it */
+	const char *unreached; /* why the golden tables cannot show it, or NULL */
+};
+#define E(type, location) {ERR_##type, 0, location, NULL}
+#define E_UNREACHED(type, location, why) {ERR_##type, 0, location, why}
+#define PAGE(status) {ERR_OK, status, NULL, NULL}
+#define PAGE_UNREACHED(status, why) {ERR_OK, status, NULL, why}
+#define PAGE_ANY {ERR_OK, -1, NULL, NULL} /* a page of any status (GET /cors/{status}) */
+/* A list of E() and PAGE() rows (ended by a row of zeros). */
+#define ERRORS(...) ((const struct route_error[]){__VA_ARGS__, {ERR_OK, 0, NULL, NULL}})
+#define NO_ERRORS ((const struct route_error[]){{ERR_OK, 0, NULL, NULL}})
 
 struct route {
 	const char *method;
 	const char *path; /* segments; ":id" captures one */
+	enum route_guard guard;
+	const struct jg_type *body; /* the Json<T> body, decoded into rq->data; NULL: none read */
+	const struct route_error *errors;
 	handler_fn fn;
 	unsigned flags;
 	const char *name; /* for logs and the journal */
@@ -29,10 +66,12 @@ struct route {
  * of the same shape, as Rocket ranks them). HEAD matches GET rows. NULL = 404. */
 const struct route *route_match(struct request *rq);
 
-/* Start-up check of the table (main.c): every ROUTE_BODY row has its body type in
- * jsonguard.c, the only reader of request bodies. Returns the name of the first
- * row without one, or NULL when there is none. */
-const char *route_table_check(void);
+/* Every row, for the checks that walk the table (tests). */
+const struct route *route_table(size_t *n);
+
+/* Whether the route declares this answer: a catalogue error at this location, or
+ * (type ERR_OK) the catcher page of this status. Implied errors (see above) count. */
+bool route_declares(const struct route *r, enum err type, int page, const char *location);
 
 /* Handlers, one file per API area. */
 enum err bots_create(struct request *rq, struct reply *rp);

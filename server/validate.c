@@ -140,11 +140,13 @@ bool validate_username_blocked(const char *cured)
 	return match(&re_blocked, cured, strlen(cured));
 }
 
+const char *const validate_oauth2_scopes[OAUTH2_SCOPE_COUNT] = {"read:identify", "read:servers", "write:files",
+								  "events", "full"};
+
 bool validate_oauth2_scope(const char *s)
 {
-	static const char *const scopes[] = {"read:identify", "read:servers", "write:files", "events", "full"};
-	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++)
-		if (strcmp(s, scopes[i]) == 0)
+	for (size_t i = 0; i < OAUTH2_SCOPE_COUNT; i++)
+		if (strcmp(s, validate_oauth2_scopes[i]) == 0)
 			return true;
 	return false;
 }

@@ -36,8 +36,10 @@ bool validate_list_field(const char *field, const char *const *items, size_t n, 
  * revolt or stoat (any case), or a blocked pattern anywhere. */
 bool validate_username_blocked(const char *cured);
 
-/* REAL: feat/oauth2 models/v0/oauth2.rs OAuth2Scope serde names: read:identify,
- * read:servers, write:files, events, full. */
+/* REAL: feat/oauth2 models/v0/oauth2.rs OAuth2Scope serde names, in declaration
+ * order: the keys of allowed_scopes (bodies.c, the fixture loader). */
+#define OAUTH2_SCOPE_COUNT 5
+extern const char *const validate_oauth2_scopes[OAUTH2_SCOPE_COUNT];
 bool validate_oauth2_scope(const char *s);
 
 /* Rust's Debug rendering of a string (quotes included), appended to out. */

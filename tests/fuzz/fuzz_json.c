@@ -1,15 +1,14 @@
 /* fuzz_json.c: libFuzzer target for request bodies: the serde-order data guard
- * (jsonguard_check, for each body type), the strict JSON syntax oracle
- * (json_oracle.h), cJSON's parse of what they let through, the serde struct
- * reader (body_struct), then the same bytes as the body of each route that reads
- * one (PATCH /bots/{id}, POST /bots/create, POST /bots/{id}/invite) by a caller
- * that passes the user guard, so the typed body decoders and the field
- * validation of api_bots.c run on every input.
+ * (jsonguard_decode, for the body type of each route row that reads one), the
+ * strict JSON syntax oracle (json_oracle.h) and cJSON's parse of what it lets
+ * through, then the same bytes as the body of each route that reads one
+ * (PATCH /bots/{id}, POST /bots/create, POST /bots/{id}/invite) by a caller that
+ * passes the user guard, so validation and the handlers run on every input.
  *
  * Input: the body bytes, nothing else. Extra invariants: a body the syntax oracle
- * accepts parses with cJSON (else the server answers 400 to valid JSON); the
- * guard answers only 0, 400 or 422, and what it accepts comes back as strict
- * JSON that cJSON parses (the handlers read that).
+ * accepts parses with cJSON and prints back as JSON the oracle accepts; the guard
+ * answers only 0, 400 or 422; what it accepts renders (jsonguard_render) as strict
+ * JSON that decodes again to the same value.
  * Seeds: tests/fuzz/corpus/fuzz_json/. */
 #include <stdint.h>
 
@@ -17,6 +16,7 @@
 #include "fuzz_common.h"
 #include "json_oracle.h"
 #include "jsonguard.h"
+#include "routes.h"
 
 static void send_body(const char *method, const char *path, const char *session, const char *body, size_t n)
 {
@@ -43,10 +43,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "invariant: json_oracle_syntax accepts what cJSON cannot parse\n");
 			abort();
 		}
-		static const char *const fields[] = {"name", "public", "analytics", "interactions_url", "oauth2",
-						     "remove"};
-		const cJSON *vals[6];
-		(void)body_struct(json, fields, 6, 5, vals);
 		char *again = cJSON_PrintUnformatted(json);
 		if (!again || !json_oracle_syntax(again, strlen(again))) {
 			fprintf(stderr, "invariant: cJSON prints JSON the syntax oracle refuses: %s\n", again);
@@ -56,26 +52,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cJSON_Delete(json);
 	}
 	if (utf8_valid(body, size)) {
-		static const char *const types[] = {"bots.create", "bots.edit", "bots.invite"};
-		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-			const struct jg_type *t = jsonguard_body_type(types[i]);
-			char *normal = NULL;
-			int code = t ? jsonguard_check(t, body, size, &normal) : 0;
+		size_t nroutes;
+		const struct route *routes = route_table(&nroutes);
+		for (size_t i = 0; i < nroutes; i++) {
+			const struct jg_type *t = routes[i].body;
+			void *v = NULL;
+			if (!t)
+				continue;
+			int code = jsonguard_decode(t, body, size, &v);
 			if (code != 0 && code != 400 && code != 422) {
-				fprintf(stderr, "invariant: jsonguard answered %d for %s\n", code, types[i]);
+				fprintf(stderr, "invariant: jsonguard answered %d for %s\n", code, routes[i].name);
 				abort();
 			}
-			if (code == 0 && t) {
-				size_t n = normal ? strlen(normal) : 0;
-				cJSON *j = normal ? cJSON_ParseWithLength(normal, n) : NULL;
-				if (!normal || !json_oracle_syntax(normal, n) || !j) {
-					fprintf(stderr, "invariant: jsonguard accepted, but its normal form is not JSON: %s\n",
-						normal ? normal : "(null)");
+			if (code == 0) {
+				/* as an answer would carry it: an escaped NUL written back as \u0000 */
+				struct strbuf sb = STRBUF_INIT;
+				jsonguard_render(t, v, &sb);
+				size_t n = sb.len, n2;
+				char *once = strbuf_detach(&sb, NULL), *twice = NULL;
+				body_nul_escape(&once, &n);
+				void *again = NULL;
+				bool ok = json_oracle_syntax(once, n) && jsonguard_decode(t, once, n, &again) == 0;
+				if (ok) {
+					jsonguard_render(t, again, &sb);
+					n2 = sb.len;
+					twice = strbuf_detach(&sb, NULL);
+					body_nul_escape(&twice, &n2);
+					ok = n == n2 && memcmp(once, twice, n) == 0;
+				}
+				if (!ok) {
+					fprintf(stderr, "invariant: %s accepted a body whose decoded value does not "
+							"render as JSON that decodes to itself: %s\n",
+						routes[i].name, once);
 					abort();
 				}
-				cJSON_Delete(j);
+				jsonguard_free(t, again);
+				free(once);
+				free(twice);
 			}
-			free(normal);
+			jsonguard_free(t, v);
 		}
 	}
 	fuzz_reset();
