@@ -24,7 +24,9 @@ static const struct route table[] = {
 	{"POST", "bots/create", GUARD_USER, &DataCreateBot,
 	 ERRORS(E(FailedValidation, LOC_CREATE_VALIDATION),
 		E(IsBot, LOC_CREATE_IS_BOT),
-		PAGE(500), /* the owner's id is no ULID, or one from the future: the real server panics */
+		/* the owner's id is no ULID, or one from the future: the real server panics */
+		PAGE_UNREACHED(500, "a fixed fixture cannot hold an id from the future (the loader refuses one "
+				    "over 60 s ahead): test_bots_create.c generates one"),
 		E(ReachedMaximumBots, LOC_CREATE_MAX_BOTS),
 		E_UNREACHED(InvalidUsername, LOC_USERNAME_CURE, NO_CURE),
 		E(InvalidUsername, LOC_USERNAME_BLOCKED),
