@@ -8,6 +8,13 @@
  * value is documented as variable (tokens, new ids, Date, the rate-limit reset
  * time). The table format is described in tests/wire/README.md.
  *
+ * Three additions let a table carry what the bots edit/create/delete suites used
+ * to write in C: a generated value is named where it is matched ({{TOKEN=tok}})
+ * and used again in a later request or answer ({{=tok}}), or must differ from a
+ * named one ({{TOKEN!=tok}}); a probe (cases marked "probe: NAME") runs after
+ * every case that says "then: NAME", so "and nothing was stored" is one line;
+ * and an expected body can repeat text (<@repeat N TEXT) as a request can.
+ *
  * No check, no libcurl: plain sockets, so that the status line and header bytes
  * are what the server wrote. Environment: STOAT_MOCK_BIN (default
  * build/stoat-mock), STOAT_WIRE_DIR (default: ../wire next to this file),
@@ -100,6 +107,8 @@ struct wcase {
 	char *name, *source, *file;
 	int line;
 	bool fresh, no_always;
+	char *probe; /* run only after the cases that name it in then: */
+	char *then;  /* the probe to run after this case, or NULL */
 	struct buf request_head; /* request line + header lines, CRLF each, no blank line */
 	struct buf request_body;
 	bool has_body;
@@ -111,6 +120,8 @@ struct wfile {
 	char *server_args; /* extra arguments, may be "" */
 	struct hdr *always;
 	size_t nalways;
+	struct hdr *lets; /* @let NAME VALUE: variables every server of the file starts with */
+	size_t nlets;
 	struct wcase *cases;
 	size_t ncases;
 };
@@ -198,6 +209,316 @@ static void body_line(struct buf *b, bool *started, const char *text, bool escap
 		buf_adds(b, text);
 }
 
+/* ---- patterns and variables -------------------------------------------------------------- */
+
+/* REAL: users/model.rs DISCRIMINATOR_SEARCH_SPACE: 0002..9998 minus eleven. Read by
+ * {{DISCRIMINATOR}} and by the @crowded fixture. */
+static bool assignable(int d)
+{
+	static const int banned[] = {123, 1234, 1111, 2222, 3333, 4444, 5555, 6666, 7777, 8888, 1488};
+	if (d < 2 || d > 9998)
+		return false;
+	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
+		if (d == banned[i])
+			return false;
+	return true;
+}
+
+/* Variables: bound by {{KIND=name}} where an answer matches, or by @let; read by
+ * {{=name}} in later requests and answers and by {{KIND!=name}}. Every server
+ * starts with its file's @let values only, so a name never outlives the state
+ * that produced it. A NULL value is unbound. */
+struct var {
+	char *name, *value;
+};
+static struct var vars[64];
+static size_t nvars;
+static char unbound[64]; /* a name read before it had a value, for the report */
+
+static struct var *var_find(const char *name, size_t n)
+{
+	for (size_t i = 0; i < nvars; i++)
+		if (strlen(vars[i].name) == n && memcmp(vars[i].name, name, n) == 0)
+			return &vars[i];
+	return NULL;
+}
+
+static const char *var_value(const char *name, size_t n)
+{
+	const struct var *v = var_find(name, n);
+	if (v && v->value)
+		return v->value;
+	snprintf(unbound, sizeof(unbound), "%.*s", (int)n, name);
+	return NULL;
+}
+
+static struct var *var_slot(const char *name, size_t n)
+{
+	struct var *v = var_find(name, n);
+	if (v)
+		return v;
+	if (nvars == sizeof(vars) / sizeof(vars[0])) {
+		fprintf(stderr, "more than %zu variable names\n", nvars);
+		exit(2);
+	}
+	v = &vars[nvars++];
+	v->name = strndup(name, n);
+	v->value = NULL;
+	return v;
+}
+
+static void vars_reset(const struct wfile *wf)
+{
+	for (size_t i = 0; i < nvars; i++) {
+		free(vars[i].value);
+		vars[i].value = NULL;
+	}
+	for (size_t i = 0; i < wf->nlets; i++) {
+		struct var *v = var_slot(wf->lets[i].name, strlen(wf->lets[i].name));
+		v->value = xstrdup(wf->lets[i].value);
+	}
+}
+
+/* One placeholder: {{KIND}}; {{KIND=a}} (match, then bind a); {{KIND!=b}} (match,
+ * and differ from b's value); {{KIND=a!=b}} (both); {{=a}} (exactly a's value).
+ * KIND: ANY, NUM, ULID, TOKEN, DISCRIMINATOR. Anything else between {{ and }} is
+ * literal text. */
+enum kind { K_NONE, K_ANY, K_NUM, K_ULID, K_TOKEN, K_DISCRIMINATOR };
+
+struct name {
+	const char *p;
+	size_t n; /* 0: none */
+};
+
+struct ph {
+	enum kind kind; /* K_NONE: a recall, {{=name}} */
+	struct name bind, differ, recall;
+	const char *end; /* after the closing }} */
+};
+
+/* A name ([A-Za-z0-9_]+) at *k, before end; advances *k past it. */
+static bool name_at(const char **k, const char *end, struct name *out)
+{
+	out->p = *k;
+	while (*k < end && (isalnum((unsigned char)**k) || **k == '_'))
+		(*k)++;
+	out->n = (size_t)(*k - out->p);
+	return out->n > 0;
+}
+
+static bool placeholder(const char *p, const char *pe, struct ph *ph)
+{
+	static const struct {
+		const char *word;
+		enum kind kind;
+	} kinds[] = {{"ANY", K_ANY}, {"NUM", K_NUM}, {"ULID", K_ULID}, {"TOKEN", K_TOKEN},
+		     {"DISCRIMINATOR", K_DISCRIMINATOR}};
+	if (pe - p < 5 || memcmp(p, "{{", 2) != 0)
+		return false;
+	const char *close = memmem(p + 2, (size_t)(pe - p - 2), "}}", 2);
+	if (!close)
+		return false;
+	memset(ph, 0, sizeof(*ph));
+	ph->end = close + 2;
+	const char *k = p + 2;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t wl = strlen(kinds[i].word);
+		if ((size_t)(close - k) >= wl && memcmp(k, kinds[i].word, wl) == 0) {
+			ph->kind = kinds[i].kind;
+			k += wl;
+			break;
+		}
+	}
+	if (!ph->kind) {
+		k++; /* {{=name}} */
+		return p[2] == '=' && name_at(&k, close, &ph->recall) && k == close;
+	}
+	if (k < close && *k == '=' && (k++, !name_at(&k, close, &ph->bind)))
+		return false;
+	if (close - k >= 2 && k[0] == '!' && k[1] == '=' && (k += 2, !name_at(&k, close, &ph->differ)))
+		return false;
+	return k == close;
+}
+
+/* The ends a placeholder of this kind may have on the text at s, walked from first
+ * to last by step: {{ANY}} shortest first, {{NUM}} longest first, the others have
+ * one length. False when there is none. */
+static bool kind_span(enum kind kind, const char *s, const char *se, const char **first, const char **last,
+		      int *step)
+{
+	size_t n = 0;
+	const char *alphabet = NULL;
+	*step = 1;
+	switch (kind) {
+	case K_ANY:
+		*first = s;
+		*last = se;
+		return true;
+	case K_NUM: {
+		const char *t = s;
+		while (t < se && isdigit((unsigned char)*t))
+			t++;
+		*first = t;
+		*last = s + 1;
+		*step = -1;
+		return t > s;
+	}
+	case K_ULID: n = 26, alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; break;
+	case K_TOKEN:
+		n = 64, alphabet = "_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+		break;
+	case K_DISCRIMINATOR: n = 4, alphabet = "0123456789"; break;
+	case K_NONE: return false;
+	}
+	if ((size_t)(se - s) < n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!s[i] || !strchr(alphabet, s[i]))
+			return false;
+	if (kind == K_DISCRIMINATOR && !assignable(atoi(s)))
+		return false;
+	*first = *last = s + n;
+	return true;
+}
+
+static bool match(const char *p, const char *pe, const char *s, const char *se);
+
+/* A {{KIND...}} at s, then the rest of the pattern; a binding is undone when the
+ * rest does not match. */
+static bool match_kind(const struct ph *ph, const char *pe, const char *s, const char *se)
+{
+	const char *first, *last, *other = NULL;
+	int step;
+	if (!kind_span(ph->kind, s, se, &first, &last, &step))
+		return false;
+	if (ph->differ.n && !(other = var_value(ph->differ.p, ph->differ.n)))
+		return false;
+	for (const char *t = first;; t += step) {
+		size_t n = (size_t)(t - s);
+		bool same = other && strlen(other) == n && memcmp(other, s, n) == 0;
+		if (!same && ph->bind.n) {
+			struct var *v = var_slot(ph->bind.p, ph->bind.n);
+			char *old = v->value;
+			v->value = strndup(s, n);
+			if (match(ph->end, pe, t, se)) {
+				free(old);
+				return true;
+			}
+			free(v->value);
+			v->value = old;
+		} else if (!same && match(ph->end, pe, t, se)) {
+			return true;
+		}
+		if (t == last)
+			return false;
+	}
+}
+
+static bool match(const char *p, const char *pe, const char *s, const char *se)
+{
+	while (p < pe) {
+		struct ph ph;
+		if (placeholder(p, pe, &ph)) {
+			if (ph.kind)
+				return match_kind(&ph, pe, s, se);
+			const char *v = var_value(ph.recall.p, ph.recall.n);
+			size_t n = v ? strlen(v) : 0;
+			if (!v || (size_t)(se - s) < n || memcmp(s, v, n) != 0)
+				return false;
+			s += n;
+			p = ph.end;
+			continue;
+		}
+		if (s >= se || *p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return s == se;
+}
+
+static bool matches(const char *pattern, const char *s, size_t n)
+{
+	return match(pattern, pattern + strlen(pattern), s, s + n);
+}
+
+/* Request text with every {{=name}} replaced by its value (the only placeholder a
+ * request has); false when a name has none yet. */
+static bool expand(struct buf *out, const char *p, size_t n)
+{
+	const char *pe = p + n;
+	buf_adds(out, "");
+	while (p < pe) {
+		const char *open = memmem(p, (size_t)(pe - p), "{{=", 3);
+		struct ph ph;
+		if (!open) {
+			buf_add(out, p, (size_t)(pe - p));
+			break;
+		}
+		buf_add(out, p, (size_t)(open - p));
+		if (placeholder(open, pe, &ph) && !ph.kind) {
+			const char *v = var_value(ph.recall.p, ph.recall.n);
+			if (!v)
+				return false;
+			buf_adds(out, v);
+			p = ph.end;
+		} else {
+			buf_add(out, open, 3);
+			p = open + 3;
+		}
+	}
+	return true;
+}
+
+/* Every name a file reads must be bound somewhere in it (or by @let): a typo is an
+ * error at load, not a failed case. Pass 0 collects the bound names, pass 1 checks. */
+static bool name_known(char *const *bound, size_t nbound, const struct name *nm)
+{
+	for (size_t i = 0; i < nbound; i++)
+		if (strlen(bound[i]) == nm->n && memcmp(bound[i], nm->p, nm->n) == 0)
+			return true;
+	return false;
+}
+
+static void names_in(const char *p, size_t n, int pass, char **bound, size_t *nbound, const char *file, int line)
+{
+	const char *pe = p + n;
+	for (const char *open; p && p < pe && (open = memmem(p, (size_t)(pe - p), "{{", 2)); p = open + 2) {
+		struct ph ph;
+		if (!placeholder(open, pe, &ph))
+			continue;
+		const struct name *read = ph.kind ? &ph.differ : &ph.recall;
+		if (pass == 0 && ph.bind.n && !name_known(bound, *nbound, &ph.bind) && *nbound < 64)
+			bound[(*nbound)++] = strndup(ph.bind.p, ph.bind.n);
+		if (pass == 1 && read->n && !name_known(bound, *nbound, read))
+			die_at(file, line, "a name read here is bound nowhere in this file");
+	}
+}
+
+static void check_names(const struct wfile *wf)
+{
+	char *bound[64];
+	size_t nbound = 0;
+	for (size_t i = 0; i < wf->nlets && nbound < 64; i++)
+		bound[nbound++] = xstrdup(wf->lets[i].name);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < wf->ncases; i++) {
+			const struct wcase *c = &wf->cases[i];
+			names_in(c->request_head.p, c->request_head.len, pass, bound, &nbound, wf->path, c->line);
+			names_in(c->request_body.p, c->request_body.len, pass, bound, &nbound, wf->path, c->line);
+			for (int m = 0; m < NMODES; m++) {
+				const struct expect *e = &c->exp[m];
+				for (size_t k = 0; k < e->nhdrs; k++)
+					if (e->hdrs[k].value)
+						names_in(e->hdrs[k].value, strlen(e->hdrs[k].value), pass, bound, &nbound,
+							 wf->path, c->line);
+				names_in(e->body.p, e->body.len, pass, bound, &nbound, wf->path, c->line);
+			}
+		}
+	for (size_t i = 0; i < nbound; i++)
+		free(bound[i]);
+}
+
 static void load_file(const char *path, struct wfile *wf)
 {
 	FILE *f = fopen(path, "r");
@@ -248,6 +569,15 @@ static void load_file(const char *path, struct wfile *wf)
 			wf->server_args = xstrdup(line[7] ? line + 8 : "");
 			continue;
 		}
+		if (strncmp(line, "@let ", 5) == 0 && !c) {
+			const char *sp = strchr(line + 5, ' ');
+			if (!sp || sp == line + 5)
+				die_at(path, lineno, "expected @let NAME VALUE");
+			wf->lets = realloc(wf->lets, (wf->nlets + 1) * sizeof(*wf->lets));
+			wf->lets[wf->nlets].name = strndup(line + 5, (size_t)(sp - line - 5));
+			wf->lets[wf->nlets++].value = xstrdup(sp + 1);
+			continue;
+		}
 		if (strncmp(line, "@always ", 8) == 0 && !c) {
 			wf->always = realloc(wf->always, (wf->nalways + 1) * sizeof(*wf->always));
 			hdr_parse(line + 8, &wf->always[wf->nalways++], path, lineno);
@@ -273,6 +603,10 @@ static void load_file(const char *path, struct wfile *wf)
 			continue;
 		if (strncmp(line, "source: ", 8) == 0) {
 			c->source = xstrdup(line + 8);
+		} else if (strncmp(line, "probe: ", 7) == 0) {
+			c->probe = xstrdup(line + 7);
+		} else if (strncmp(line, "then: ", 6) == 0) {
+			c->then = xstrdup(line + 6);
 		} else if (strncmp(line, "flags: ", 7) == 0) {
 			c->fresh = strstr(line, "fresh") != NULL;
 			c->no_always = strstr(line, "no-always") != NULL;
@@ -329,7 +663,22 @@ static void load_file(const char *path, struct wfile *wf)
 				if (!(emode == 2 || emode == k))
 					continue;
 				struct expect *e = &c->exp[k];
-				if (ebody) {
+				if (line[1] == '@') {
+					/* "<@repeat N TEXT", "<@append TEXT": appended without a newline */
+					if (!ebody)
+						die_at(path, lineno, "<@repeat and <@append belong in the body");
+					if (strncmp(line, "<@repeat ", 9) == 0) {
+						char *end;
+						long count = strtol(line + 9, &end, 10);
+						const char *text = *end == ' ' ? end + 1 : end;
+						for (long i = 0; i < count; i++)
+							buf_adds(&e->body, text);
+					} else if (strncmp(line, "<@append ", 9) == 0) {
+						buf_adds(&e->body, line + 9);
+					} else {
+						die_at(path, lineno, "expected <@repeat N TEXT or <@append TEXT");
+					}
+				} else if (ebody) {
 					if (t && strncmp(t, "@body ", 6) == 0) {
 						const struct buf *d = define_get(t + 6);
 						if (!d)
@@ -372,7 +721,15 @@ static void load_file(const char *path, struct wfile *wf)
 		struct wcase *w = &wf->cases[i];
 		if (!w->source || !w->request_head.len || !w->exp[0].set || !w->exp[1].set)
 			die_at(path, w->line, "a case needs source:, a request and an expectation for both modes");
+		if (w->probe && (w->fresh || w->then))
+			die_at(path, w->line, "a probe case cannot start a server nor run a probe");
+		bool found = !w->then;
+		for (size_t k = 0; k < wf->ncases && !found; k++)
+			found = wf->cases[k].probe && strcmp(wf->cases[k].probe, w->then) == 0;
+		if (!found)
+			die_at(path, w->line, "then: names no probe of this file");
 	}
+	check_names(wf);
 }
 
 static void hdrs_free(struct hdr *h, size_t n)
@@ -390,6 +747,8 @@ static void wfile_release(struct wfile *wf)
 		struct wcase *c = &wf->cases[i];
 		free(c->name);
 		free(c->source);
+		free(c->probe);
+		free(c->then);
 		free(c->request_head.p);
 		free(c->request_body.p);
 		for (int m = 0; m < NMODES; m++) {
@@ -399,70 +758,9 @@ static void wfile_release(struct wfile *wf)
 	}
 	free(wf->cases);
 	hdrs_free(wf->always, wf->nalways);
+	hdrs_free(wf->lets, wf->nlets);
 	free(wf->server_args);
 	free(wf->path);
-}
-
-/* ---- patterns ------------------------------------------------------------------------- */
-
-/* {{ANY}} any bytes; {{NUM}} digits; {{ULID}} 26 Crockford digits; {{TOKEN}} 64
- * nanoid symbols; {{HEX}} hex digits. Everything else is literal. */
-static bool match(const char *p, const char *pe, const char *s, const char *se)
-{
-	while (p < pe) {
-		if (pe - p >= 4 && memcmp(p, "{{", 2) == 0) {
-			const char *close = memmem(p, (size_t)(pe - p), "}}", 2);
-			if (close) {
-				size_t kl = (size_t)(close - p - 2);
-				const char *k = p + 2, *rest = close + 2;
-				if (kl == 3 && memcmp(k, "ANY", 3) == 0) {
-					for (const char *t = s; t <= se; t++)
-						if (match(rest, pe, t, se))
-							return true;
-					return false;
-				}
-				if (kl == 3 && memcmp(k, "NUM", 3) == 0) {
-					const char *t = s;
-					while (t < se && isdigit((unsigned char)*t))
-						t++;
-					for (const char *u = t; u > s; u--)
-						if (match(rest, pe, u, se))
-							return true;
-					return false;
-				}
-				if (kl == 4 && memcmp(k, "ULID", 4) == 0) {
-					if (se - s < 26)
-						return false;
-					for (int i = 0; i < 26; i++)
-						if (!strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", s[i]) || !s[i])
-							return false;
-					s += 26;
-					p = rest;
-					continue;
-				}
-				if (kl == 5 && memcmp(k, "TOKEN", 5) == 0) {
-					if (se - s < 64)
-						return false;
-					for (int i = 0; i < 64; i++)
-						if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))
-							return false;
-					s += 64;
-					p = rest;
-					continue;
-				}
-			}
-		}
-		if (s >= se || *p != *s)
-			return false;
-		p++;
-		s++;
-	}
-	return s == se;
-}
-
-static bool matches(const char *pattern, const char *s, size_t n)
-{
-	return match(pattern, pattern + strlen(pattern), s, s + n);
 }
 
 /* ---- the server ------------------------------------------------------------------------ */
@@ -476,20 +774,8 @@ static const char *bin;
 static char crowded_path[64];
 static char errlog[64]; /* the server's stderr (sanitizer reports end up here) */
 
-/* The @crowded fixture: the name "Full" has every assignable discriminator in use
- * (REAL: users/model.rs DISCRIMINATOR_SEARCH_SPACE, 0002..9998 minus eleven),
+/* The @crowded fixture: the name "Full" has every assignable discriminator in use,
  * "Taken" all but 0042, "Clash" only 0042; alice with her session and HelperBot. */
-static bool assignable(int d)
-{
-	static const int banned[] = {123, 1234, 1111, 2222, 3333, 4444, 5555, 6666, 7777, 8888, 1488};
-	if (d < 2 || d > 9998)
-		return false;
-	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
-		if (d == banned[i])
-			return false;
-	return true;
-}
-
 static void write_crowded(void)
 {
 	if (crowded_path[0])
@@ -640,18 +926,25 @@ static bool has_header(const struct buf *head, const char *name)
 static int exchange(const struct server *s, const struct wcase *c, struct response *r)
 {
 	memset(r, 0, sizeof(*r));
-	struct buf req = {0};
-	buf_add(&req, c->request_head.p, c->request_head.len);
-	if (!has_header(&c->request_head, "host"))
+	struct buf req = {0}, body = {0};
+	if (!expand(&req, c->request_head.p, c->request_head.len) ||
+	    !expand(&body, c->request_body.p, c->request_body.len)) {
+		free(req.p);
+		free(body.p);
+		return -1;
+	}
+	bool host = has_header(&req, "host"), connection = has_header(&req, "connection"),
+	     length = has_header(&req, "content-length") || has_header(&req, "transfer-encoding");
+	if (!host)
 		buf_addf(&req, "Host: 127.0.0.1:%u\r\n", s->port);
-	if (!has_header(&c->request_head, "connection"))
+	if (!connection)
 		buf_adds(&req, "Connection: close\r\n");
-	if (c->has_body && !has_header(&c->request_head, "content-length") &&
-	    !has_header(&c->request_head, "transfer-encoding"))
-		buf_addf(&req, "Content-Length: %zu\r\n", c->request_body.len);
+	if (c->has_body && !length)
+		buf_addf(&req, "Content-Length: %zu\r\n", body.len);
 	buf_adds(&req, "\r\n");
 	if (c->has_body)
-		buf_add(&req, c->request_body.p ? c->request_body.p : "", c->request_body.len);
+		buf_add(&req, body.p, body.len);
+	free(body.p);
 
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)s->port)};
@@ -807,6 +1100,37 @@ static bool check(const struct wfile *wf, const struct wcase *c, const struct ex
 	return ok;
 }
 
+/* Sends one case and checks its answer in mode m; prints FAIL (or ok, verbose).
+ * after: the case whose then: runs this probe, named in the report. */
+static bool run_case(const struct server *s, const struct wfile *wf, const struct wcase *c, int m,
+		     const struct wcase *after, bool verbose)
+{
+	struct response r;
+	struct buf why = {0};
+	unbound[0] = 0;
+	bool ok = exchange(s, c, &r) == 0 && check(wf, c, &c->exp[m], &r, &why);
+	const char *base = strrchr(c->file, '/');
+	char then[512] = "";
+	if (after)
+		snprintf(then, sizeof(then), " (then: after %s:%d %s)", base ? base + 1 : c->file, after->line,
+			 after->name);
+	if (ok) {
+		if (verbose)
+			printf("ok   [%s] %s:%d %s%s\n", mode_names[m], base ? base + 1 : c->file, c->line, c->name, then);
+	} else {
+		if (unbound[0])
+			buf_addf(&why, "  {{=%s}}: no value yet (the case that binds it did not run, or did not match)\n",
+				 unbound);
+		printf("FAIL [%s] %s:%d %s%s\n  source: %s\n%s", mode_names[m], base ? base + 1 : c->file, c->line,
+		       c->name, then, c->source, why.p ? why.p : "  (no answer)\n");
+		if (verbose && r.raw)
+			printf("  raw answer:\n%.*s\n", (int)(r.rawlen > 4000 ? 4000 : r.rawlen), r.raw);
+	}
+	free(why.p);
+	response_release(&r);
+	return ok;
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 static char *tables_dir(void)
@@ -861,7 +1185,7 @@ int main(void)
 			bool need_start = true;
 			for (size_t k = 0; k < wf->ncases; k++) {
 				struct wcase *c = &wf->cases[k];
-				if (filter && !strstr(c->name, filter))
+				if (c->probe || (filter && !strstr(c->name, filter)))
 					continue;
 				if (c->fresh && s.pid) {
 					if (server_stop(&s))
@@ -873,27 +1197,25 @@ int main(void)
 						fprintf(stderr, "%s: cannot start %s\n", wf->path, bin);
 						return 2;
 					}
+					vars_reset(wf);
 					need_start = false;
 				}
-				struct response r;
-				struct buf why = {0};
 				run[m]++;
-				bool ok = exchange(&s, c, &r) == 0 && check(wf, c, &c->exp[m], &r, &why);
-				const char *base = strrchr(c->file, '/');
-				if (ok) {
+				if (run_case(&s, wf, c, m, NULL, verbose))
 					passed[m]++;
-					if (verbose)
-						printf("ok   [%s] %s:%d %s\n", mode_names[m], base ? base + 1 : c->file, c->line,
-						       c->name);
-				} else {
+				else
 					failed[m]++;
-					printf("FAIL [%s] %s:%d %s\n  source: %s\n%s", mode_names[m], base ? base + 1 : c->file,
-					       c->line, c->name, c->source, why.p ? why.p : "  (no answer)\n");
-					if (verbose && r.raw)
-						printf("  raw answer:\n%.*s\n", (int)(r.rawlen > 4000 ? 4000 : r.rawlen), r.raw);
+				/* then: the probe's cases, in file order, as if written after this one */
+				for (size_t p = 0; c->then && p < wf->ncases; p++) {
+					const struct wcase *probe = &wf->cases[p];
+					if (!probe->probe || strcmp(probe->probe, c->then) != 0)
+						continue;
+					run[m]++;
+					if (run_case(&s, wf, probe, m, c, verbose))
+						passed[m]++;
+					else
+						failed[m]++;
 				}
-				free(why.p);
-				response_release(&r);
 			}
 			if (server_stop(&s))
 				crashed++;
