@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "config.h"
 #include "locations.h"
 #include "routes.h"
@@ -101,25 +99,6 @@ static char *relationship_of(const struct user *caller, const char *target)
 	return status;
 }
 
-/* REAL: users/ops/mongodb.rs fetch_mutual_server_ids / fetch_mutual_channel_ids -
- * a shared server, or a group (or DM) both are recipients of. */
-static int mutual(const char *a, const char *b)
-{
-	static const char SQL_MUTUAL[] =
-		"SELECT EXISTS (SELECT 1 FROM server_members x JOIN server_members y"
-		"  ON x.server_id = y.server_id WHERE x.user_id = ?1 AND y.user_id = ?2)"
-		" OR EXISTS (SELECT 1 FROM channel_recipients x JOIN channel_recipients y"
-		"  ON x.channel_id = y.channel_id WHERE x.user_id = ?1 AND y.user_id = ?2)";
-	sqlite3_stmt *st = store_stmt(SQL_MUTUAL);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	int r = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
-	return r;
-}
-
 /* REAL: permissions/src/models/user.rs UserPermission bits */
 enum user_permission {
 	USER_PERM_ACCESS = 1 << 0,
@@ -154,7 +133,7 @@ static unsigned user_permissions(const struct user *caller, const struct user *t
 			perm = USER_PERM_ACCESS;
 	}
 	/* REAL: have_mutual_connection - a failed query counts as none (unwrap_or_default) */
-	if (mutual(caller->id, target->id) > 0) {
+	if (store_mutual_connection(caller->id, target->id) > 0) {
 		perm = USER_PERM_ACCESS | USER_PERM_VIEW_PROFILE;
 		if (target->bot_owner || caller->bot_owner)
 			perm |= USER_PERM_SEND_MESSAGE;

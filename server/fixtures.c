@@ -1,9 +1,10 @@
 /* fixtures.c: loading and exporting fixture documents (see fixtures.h).
  * Every problem is reported with the JSON path of the value at fault, e.g.
- * "$.bots[1].owner: no user with this _id". */
+ * "$.bots[1].owner: no user with this _id". This file parses and checks the
+ * document; rows are written and read through the store (store.h: users, sessions
+ * and bots as for the API, store_fixture_* for servers and channels). */
 #include "fixtures.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -404,31 +405,12 @@ out:
 
 /* ---- servers and channels -------------------------------------------------------- */
 
-static const char SQL_SERVER_INSERT[] =
-	"INSERT INTO servers (id, owner, name, default_permissions, doc, seq) VALUES (?1,?2,?3,?4,?5,?6)";
-static const char SQL_MEMBER_INSERT[] =
-	"INSERT INTO server_members (server_id, user_id, permissions, seq) VALUES (?1,?2,?3,?4)";
-static const char SQL_BAN_INSERT[] = "INSERT INTO server_bans (server_id, user_id) VALUES (?1,?2)";
-static const char SQL_CHANNEL_INSERT[] =
-	"INSERT INTO channels (id, channel_type, server_id, owner, name, permissions, doc, seq)"
-	" VALUES (?1,?2,?3,?4,?5,?6,?7,?8)";
-static const char SQL_RECIPIENT_INSERT[] =
-	"INSERT INTO channel_recipients (channel_id, user_id, seq) VALUES (?1,?2,?3)";
-
 static int user_exists(const char *id)
 {
 	struct user u = {0};
 	int r = store_user_get(id, &u);
 	user_release(&u);
 	return r == 1;
-}
-
-static int step(sqlite3_stmt *st)
-{
-	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-	if (st)
-		sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int load_server(struct loader *l, const cJSON *o, const char *path, int seq)
@@ -444,16 +426,7 @@ static int load_server(struct loader *l, const cJSON *o, const char *path, int s
 	if (!user_exists(owner))
 		return bad(l, "%s.owner: no user with _id '%s'", path, owner);
 	char *doc = cJSON_PrintUnformatted(o);
-	sqlite3_stmt *st = store_stmt(SQL_SERVER_INSERT);
-	if (st) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, defperm);
-		sqlite3_bind_text(st, 5, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, seq);
-	}
-	rc = step(st);
+	rc = store_fixture_server_insert(id, owner, name, defperm, doc, seq);
 	free(doc);
 	if (rc)
 		return bad(l, "%s._id: duplicate server id '%s'", path, id);
@@ -475,14 +448,7 @@ static int load_server(struct loader *l, const cJSON *o, const char *path, int s
 		}
 		if (!user_exists(uid))
 			return bad(l, "%s: no user with _id '%s'", mp, uid);
-		st = store_stmt(SQL_MEMBER_INSERT);
-		if (st) {
-			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, uid, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, perm);
-			sqlite3_bind_int(st, 4, i);
-		}
-		if (step(st))
+		if (store_fixture_member_insert(id, uid, perm, i))
 			return bad(l, "%s: duplicate member '%s'", mp, uid);
 		i++;
 	}
@@ -494,12 +460,7 @@ static int load_server(struct loader *l, const cJSON *o, const char *path, int s
 	{
 		if (!cJSON_IsString(m))
 			return bad(l, "%s.bans[%d]: expected a user id", path, i);
-		st = store_stmt(SQL_BAN_INSERT);
-		if (st) {
-			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, m->valuestring, -1, SQLITE_STATIC);
-		}
-		if (step(st))
+		if (store_fixture_ban_insert(id, m->valuestring))
 			return bad(l, "%s.bans[%d]: duplicate ban", path, i);
 		i++;
 	}
@@ -532,22 +493,7 @@ static int load_channel(struct loader *l, const cJSON *o, const char *path, int 
 	if (get_int(l, o, "permissions", path, &p))
 		return -1;
 	char *doc = cJSON_PrintUnformatted(o);
-	sqlite3_stmt *st = store_stmt(SQL_CHANNEL_INSERT);
-	if (st) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
-		if (server)
-			sqlite3_bind_text(st, 3, server, -1, SQLITE_STATIC);
-		if (owner)
-			sqlite3_bind_text(st, 4, owner, -1, SQLITE_STATIC);
-		if (name)
-			sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
-		if (cJSON_IsNumber(perm))
-			sqlite3_bind_int64(st, 6, p);
-		sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 8, seq);
-	}
-	rc = step(st);
+	rc = store_fixture_channel_insert(id, type, server, owner, name, cJSON_IsNumber(perm) ? &p : NULL, doc, seq);
 	free(doc);
 	if (rc)
 		return bad(l, "%s._id: duplicate channel id '%s'", path, id);
@@ -559,13 +505,7 @@ static int load_channel(struct loader *l, const cJSON *o, const char *path, int 
 	{
 		if (!cJSON_IsString(r) || !user_exists(r->valuestring))
 			return bad(l, "%s.recipients[%d]: expected the _id of a user", path, i);
-		st = store_stmt(SQL_RECIPIENT_INSERT);
-		if (st) {
-			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, r->valuestring, -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 3, i);
-		}
-		if (step(st))
+		if (store_fixture_recipient_insert(id, r->valuestring, i))
 			return bad(l, "%s.recipients[%d]: duplicate recipient", path, i);
 		i++;
 	}
@@ -652,16 +592,6 @@ int fixtures_load_text(const char *text, size_t len, char *err, size_t errlen)
  * Not exported: discriminator_changes (the 24-hour rename limit's events), which the
  * fixture format has no place for. */
 
-static const char SQL_EXPORT_SESSIONS[] = "SELECT token, id, name FROM sessions WHERE user_id = ?1 ORDER BY rowid";
-static const char SQL_EXPORT_HAS_SESSIONS[] = "SELECT count(*) FROM sessions WHERE user_id = ?1";
-static const char SQL_EXPORT_SERVERS[] = "SELECT id, doc FROM servers ORDER BY seq";
-static const char SQL_EXPORT_MEMBERS[] =
-	"SELECT user_id, permissions FROM server_members WHERE server_id = ?1 ORDER BY seq";
-static const char SQL_EXPORT_BANS[] = "SELECT user_id FROM server_bans WHERE server_id = ?1 ORDER BY rowid";
-static const char SQL_EXPORT_CHANNELS[] = "SELECT id, doc FROM channels ORDER BY seq";
-static const char SQL_EXPORT_RECIPIENTS[] =
-	"SELECT user_id FROM channel_recipients WHERE channel_id = ?1 ORDER BY seq";
-
 /* Adds a stored JSON text (File object, relations) as a tree. */
 static void add_stored(cJSON *o, const char *key, const char *text)
 {
@@ -698,15 +628,20 @@ static void export_user_fields(cJSON *o, const struct user *u, bool with_flags)
 		cJSON_AddTrueToObject(o, "privileged");
 }
 
-static long long count_sessions(const char *user_id)
+struct user_sessions {
+	cJSON *user, *sessions; /* the users entry, and its "sessions" once it has one */
+};
+
+static void add_session(void *arg, const char *token, const char *id, const char *name)
 {
-	sqlite3_stmt *st = store_stmt(SQL_EXPORT_HAS_SESSIONS);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	return n;
+	struct user_sessions *us = arg;
+	if (!us->sessions)
+		us->sessions = cJSON_AddArrayToObject(us->user, "sessions");
+	cJSON *s = cJSON_CreateObject();
+	cJSON_AddStringToObject(s, "token", token);
+	cJSON_AddStringToObject(s, "_id", id);
+	cJSON_AddStringToObject(s, "name", name);
+	cJSON_AddItemToArray(us->sessions, s);
 }
 
 static int export_user(cJSON *users, const struct user *u)
@@ -724,23 +659,8 @@ static int export_user(cJSON *users, const struct user *u)
 		add_opt_str(p, "content", u->profile_content);
 		add_stored(p, "background", u->profile_background);
 	}
-	sqlite3_stmt *st = store_stmt(SQL_EXPORT_SESSIONS);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
-	cJSON *sessions = NULL;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!sessions)
-			sessions = cJSON_AddArrayToObject(o, "sessions");
-		cJSON *s = cJSON_CreateObject();
-		cJSON_AddStringToObject(s, "token", (const char *)sqlite3_column_text(st, 0));
-		cJSON_AddStringToObject(s, "_id", (const char *)sqlite3_column_text(st, 1));
-		cJSON_AddStringToObject(s, "name", (const char *)sqlite3_column_text(st, 2));
-		cJSON_AddItemToArray(sessions, s);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	struct user_sessions us = {o, NULL};
+	return store_sessions_of(u->id, add_session, &us);
 }
 
 /* A bot entry; with u (its user, representable in the entry) the user's fields too. */
@@ -781,7 +701,7 @@ static int bot_user_inline(const struct bot *b, const struct user *u)
 {
 	if (!u->bot_owner || strcmp(u->bot_owner, b->owner) != 0 || u->flags != b->flags)
 		return 0;
-	long long n = count_sessions(u->id);
+	long long n = store_session_count(u->id);
 	return n < 0 ? -1 : n == 0;
 }
 
@@ -794,41 +714,41 @@ static void set_member(cJSON *o, const char *key, cJSON *v)
 		cJSON_AddItemToObject(o, key, v);
 }
 
-/* The rows of a one-text-column list query for id, as an array of strings. */
-static cJSON *id_list(const char *sql, const char *id, int *rc)
+static void add_id(void *arg, const char *id) { cJSON_AddItemToArray(arg, cJSON_CreateString(id)); }
+
+static void add_member(void *arg, const char *user_id, long long permissions)
 {
-	cJSON *arr = cJSON_CreateArray();
-	sqlite3_stmt *st = store_stmt(sql);
-	*rc = -1;
-	if (!st)
-		return arr;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_reset(st);
-	*rc = r == SQLITE_DONE ? 0 : -1;
-	return arr;
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "user", user_id);
+	if (permissions)
+		cJSON_AddNumberToObject(e, "permissions", (double)permissions);
+	cJSON_AddItemToArray(arg, e);
+}
+
+static void add_doc(void *arg, const char *id, const char *doc)
+{
+	cJSON *pair = cJSON_CreateArray();
+	cJSON_AddItemToArray(pair, cJSON_CreateString(id));
+	cJSON_AddItemToArray(pair, cJSON_CreateString(doc));
+	cJSON_AddItemToArray(arg, pair);
+}
+
+/* Sets key of o to list when the list has rows or o had the key; else drops it. */
+static void set_list(cJSON *o, const char *key, cJSON *list)
+{
+	if (cJSON_GetArraySize(list) || cJSON_GetObjectItemCaseSensitive(o, key))
+		set_member(o, key, list);
+	else
+		cJSON_Delete(list);
 }
 
 /* Servers and channels are kept as their fixture object (doc); what the API can
  * change (members, bans, recipients) comes from the tables. */
 static int export_docs(cJSON *out, bool servers)
 {
-	sqlite3_stmt *st = store_stmt(servers ? SQL_EXPORT_SERVERS : SQL_EXPORT_CHANNELS);
-	if (!st)
-		return -1;
 	/* collect first: the list queries below reuse the statement cache */
 	cJSON *docs = cJSON_CreateArray();
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *pair = cJSON_CreateArray();
-		cJSON_AddItemToArray(pair, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
-		cJSON_AddItemToArray(pair, cJSON_CreateString((const char *)sqlite3_column_text(st, 1)));
-		cJSON_AddItemToArray(docs, pair);
-	}
-	sqlite3_reset(st);
-	int rc = r == SQLITE_DONE ? 0 : -1;
+	int rc = store_fixture_docs(servers, add_doc, docs);
 	const cJSON *pair;
 	cJSON_ArrayForEach(pair, docs)
 	{
@@ -842,42 +762,16 @@ static int export_docs(cJSON *out, bool servers)
 		}
 		cJSON_AddItemToArray(out, o);
 		if (!servers) {
-			cJSON *rec = id_list(SQL_EXPORT_RECIPIENTS, id, &rc);
-			if (cJSON_GetArraySize(rec) || cJSON_GetObjectItemCaseSensitive(o, "recipients"))
-				set_member(o, "recipients", rec);
-			else
-				cJSON_Delete(rec);
+			cJSON *rec = cJSON_CreateArray();
+			rc = store_fixture_recipients(id, add_id, rec);
+			set_list(o, "recipients", rec);
 			continue;
 		}
-		cJSON *members = cJSON_CreateArray();
-		sqlite3_stmt *m = store_stmt(SQL_EXPORT_MEMBERS);
-		if (!m) {
-			cJSON_Delete(members);
-			rc = -1;
-			break;
-		}
-		sqlite3_bind_text(m, 1, id, -1, SQLITE_STATIC);
-		while ((r = sqlite3_step(m)) == SQLITE_ROW) {
-			cJSON *e = cJSON_CreateObject();
-			cJSON_AddStringToObject(e, "user", (const char *)sqlite3_column_text(m, 0));
-			if (sqlite3_column_int64(m, 1))
-				cJSON_AddNumberToObject(e, "permissions", (double)sqlite3_column_int64(m, 1));
-			cJSON_AddItemToArray(members, e);
-		}
-		sqlite3_reset(m);
-		if (r != SQLITE_DONE)
-			rc = -1;
-		if (cJSON_GetArraySize(members) || cJSON_GetObjectItemCaseSensitive(o, "members"))
-			set_member(o, "members", members);
-		else
-			cJSON_Delete(members);
-		int brc;
-		cJSON *bans = id_list(SQL_EXPORT_BANS, id, &brc);
-		rc |= brc;
-		if (cJSON_GetArraySize(bans) || cJSON_GetObjectItemCaseSensitive(o, "bans"))
-			set_member(o, "bans", bans);
-		else
-			cJSON_Delete(bans);
+		cJSON *members = cJSON_CreateArray(), *bans = cJSON_CreateArray();
+		rc = store_fixture_members(id, add_member, members);
+		rc |= store_fixture_bans(id, add_id, bans);
+		set_list(o, "members", members);
+		set_list(o, "bans", bans);
 	}
 	cJSON_Delete(docs);
 	return rc;

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,25 +92,24 @@ static int healthcheck(void)
 	return rc;
 }
 
+static void print_session(void *arg, const char *token, const char *id, const char *name)
+{
+	const struct user *u = arg;
+	(void)id;
+	(void)name;
+	printf("  user %-12s %s  x-session-token: %s\n", u->username, u->id, token);
+}
+
 /* The newcomer's cheat sheet: the tokens of the loaded state. */
 static void print_tokens(void)
 {
 	struct user *users = NULL;
 	struct bot *bots = NULL;
 	size_t nu = 0, nb = 0;
-	static const char SQL_SESSIONS[] = "SELECT token FROM sessions WHERE user_id = ?1";
 	if (store_users_all(&users, &nu) == 0) {
 		for (size_t i = 0; i < nu; i++) {
-			if (!users[i].bot_owner) {
-				sqlite3_stmt *st = store_stmt(SQL_SESSIONS);
-				if (st) {
-					sqlite3_bind_text(st, 1, users[i].id, -1, SQLITE_STATIC);
-					while (sqlite3_step(st) == SQLITE_ROW)
-						printf("  user %-12s %s  x-session-token: %s\n", users[i].username, users[i].id,
-						       (const char *)sqlite3_column_text(st, 0));
-					sqlite3_reset(st);
-				}
-			}
+			if (!users[i].bot_owner)
+				store_sessions_of(users[i].id, print_session, &users[i]);
 			user_release(&users[i]);
 		}
 	}

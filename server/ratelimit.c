@@ -10,8 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "catcher.h"
 #include "store.h"
 #include "url.h"
@@ -173,25 +171,13 @@ int ratelimit_ip_canonical(const char *s, char *out, size_t size)
 	return -1;
 }
 
-static const char SQL_SESSION_ID[] = "SELECT id FROM sessions WHERE token = ?1";
-
 /* REAL: ratelimits/src/rocket.rs - the Session guard's id when x-session-token
  * matches a session (bot tokens never count), else to_real_ip(): Rocket's
  * client_ip() with ip_header X-Forwarded-For, unwrap_or_default(). */
 void ratelimit_identity(const struct request *rq, char *buf, size_t size)
 {
-	if (rq->session_token) {
-		sqlite3_stmt *st = store_stmt(SQL_SESSION_ID);
-		if (st) {
-			sqlite3_bind_text(st, 1, rq->session_token, -1, SQLITE_STATIC);
-			bool found = sqlite3_step(st) == SQLITE_ROW;
-			if (found)
-				snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
-			sqlite3_reset(st);
-			if (found)
-				return;
-		}
-	}
+	if (rq->session_token && store_session_id(rq->session_token, buf, size) == 1)
+		return;
 	if (rq->forwarded_for && ratelimit_ip_canonical(rq->forwarded_for, buf, size) == 0)
 		return;
 	if (ratelimit_ip_canonical(rq->client_ip, buf, size) == 0)

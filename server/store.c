@@ -1,11 +1,13 @@
-/* store.c: SQLite open/migrate, transactions, and the user, session and bot queries.
- * Every SQL string is a named constant with ?N placeholders; values are bound. */
+/* store.c: SQLite open/migrate, transactions, the statement cache, and the user,
+ * session and bot queries. Every SQL string is a named constant with ?N
+ * placeholders; values are bound. */
 #include "store.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "store_internal.h"
 
 struct embedded_sql {
 	const char *name;
@@ -265,15 +267,7 @@ void store_close(void)
 
 
 /* Steps a cached statement that returns no row: 0 on success, as store_exec. */
-static int run_cached(const char *sql)
-{
-	sqlite3_stmt *st = store_stmt(sql);
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
+static int run_cached(const char *sql) { return store_step_done(store_stmt(sql)); }
 
 /* PERF: a write request that fails its validation never touches the store, so
  * its transaction begins with its first statement: store_begin only asks for it,
@@ -329,9 +323,9 @@ int store_clear(void)
 	return store_exec(SQL_CLEAR);
 }
 
-/* ---- binding helpers ---------------------------------------------------------- */
+/* ---- binding and reading helpers (store_internal.h) ---------------------------- */
 
-static void bind_str(sqlite3_stmt *st, int i, const char *s)
+void store_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
@@ -339,11 +333,11 @@ static void bind_str(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* A text column as a copy the caller owns (col_str), or as a pointer into the
+/* A text column as a copy the caller owns (store_col_text), or as a pointer into the
  * statement's row, valid until it steps or is reset (col_ref). */
 typedef char *(*col_fn)(sqlite3_stmt *st, int i);
 
-static char *col_str(sqlite3_stmt *st, int i)
+char *store_col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? strdup((const char *)t) : NULL;
@@ -351,14 +345,22 @@ static char *col_str(sqlite3_stmt *st, int i)
 
 static char *col_ref(sqlite3_stmt *st, int i) { return (char *)sqlite3_column_text(st, i); }
 
-/* Steps a write statement: 0 on SQLITE_DONE. */
-static int step_done(sqlite3_stmt *st)
+int store_step_done(sqlite3_stmt *st)
 {
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+long long store_step_scalar(sqlite3_stmt *st)
+{
+	if (!st)
+		return -1;
+	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return v;
 }
 
 /* ---- users -------------------------------------------------------------------- */
@@ -391,7 +393,7 @@ static void read_user_at(sqlite3_stmt *st, int c, struct user *u, col_fn col)
 static void read_user(sqlite3_stmt *st, struct user *u)
 {
 	user_release(u);
-	read_user_at(st, 0, u, col_str);
+	read_user_at(st, 0, u, store_col_text);
 }
 
 /* Runs a one-row user query with one text parameter. */
@@ -400,7 +402,7 @@ static int user_query(const char *sql, const char *arg, struct user *u)
 	sqlite3_stmt *st = store_stmt(sql);
 	if (!st)
 		return -1;
-	bind_str(st, 1, arg);
+	store_bind_text(st, 1, arg);
 	int rc = sqlite3_step(st), found = 0;
 	if (rc == SQLITE_ROW) {
 		read_user(st, u);
@@ -480,21 +482,21 @@ int store_user_by_bot_token(const char *token, struct user *u)
 
 static void bind_user(sqlite3_stmt *st, const struct user *u)
 {
-	bind_str(st, 1, u->id);
-	bind_str(st, 2, u->username);
-	bind_str(st, 3, u->discriminator);
-	bind_str(st, 4, u->display_name);
-	bind_str(st, 5, u->pronouns);
-	bind_str(st, 6, u->avatar);
-	bind_str(st, 7, u->relations);
+	store_bind_text(st, 1, u->id);
+	store_bind_text(st, 2, u->username);
+	store_bind_text(st, 3, u->discriminator);
+	store_bind_text(st, 4, u->display_name);
+	store_bind_text(st, 5, u->pronouns);
+	store_bind_text(st, 6, u->avatar);
+	store_bind_text(st, 7, u->relations);
 	sqlite3_bind_int64(st, 8, u->badges);
-	bind_str(st, 9, u->status_text);
-	bind_str(st, 10, u->status_presence);
-	bind_str(st, 11, u->profile_content);
-	bind_str(st, 12, u->profile_background);
+	store_bind_text(st, 9, u->status_text);
+	store_bind_text(st, 10, u->status_presence);
+	store_bind_text(st, 11, u->profile_content);
+	store_bind_text(st, 12, u->profile_background);
 	sqlite3_bind_int64(st, 13, u->flags);
 	sqlite3_bind_int(st, 14, u->privileged);
-	bind_str(st, 15, u->bot_owner);
+	store_bind_text(st, 15, u->bot_owner);
 }
 
 static const char SQL_USER_INSERT[] =
@@ -513,7 +515,7 @@ int store_user_insert(const struct user *u)
 		return -1;
 	bind_user(st, u);
 	sqlite3_bind_int64(st, 16, ++seq_counter);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 int store_user_update(const struct user *u)
@@ -522,7 +524,7 @@ int store_user_update(const struct user *u)
 	if (!st)
 		return -1;
 	bind_user(st, u);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 static const char SQL_DISCRIMINATORS[] =
@@ -534,7 +536,7 @@ int store_discriminators_in_use(const char *name, bool used[10000])
 	sqlite3_stmt *st = store_stmt(SQL_DISCRIMINATORS);
 	if (!st)
 		return -1;
-	bind_str(st, 1, name);
+	store_bind_text(st, 1, name);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *d = (const char *)sqlite3_column_text(st, 0);
@@ -555,11 +557,9 @@ int store_discriminator_changes_since(const char *user_id, int64_t since_ms)
 	sqlite3_stmt *st = store_stmt(SQL_DCHANGES_SINCE);
 	if (!st)
 		return -1;
-	bind_str(st, 1, user_id);
+	store_bind_text(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, since_ms);
-	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
-	return n;
+	return (int)store_step_scalar(st);
 }
 
 int store_discriminator_change_add(const char *user_id, int64_t at_ms)
@@ -567,9 +567,9 @@ int store_discriminator_change_add(const char *user_id, int64_t at_ms)
 	sqlite3_stmt *st = store_stmt(SQL_DCHANGE_ADD);
 	if (!st)
 		return -1;
-	bind_str(st, 1, user_id);
+	store_bind_text(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, at_ms);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 static const char SQL_SESSION_INSERT[] =
@@ -580,11 +580,52 @@ int store_session_insert(const char *token, const char *id, const char *user_id,
 	sqlite3_stmt *st = store_stmt(SQL_SESSION_INSERT);
 	if (!st)
 		return -1;
-	bind_str(st, 1, token);
-	bind_str(st, 2, id);
-	bind_str(st, 3, user_id);
-	bind_str(st, 4, name ? name : "");
-	return step_done(st);
+	store_bind_text(st, 1, token);
+	store_bind_text(st, 2, id);
+	store_bind_text(st, 3, user_id);
+	store_bind_text(st, 4, name ? name : "");
+	return store_step_done(st);
+}
+
+static const char SQL_SESSION_ID[] = "SELECT id FROM sessions WHERE token = ?";
+static const char SQL_SESSIONS_OF[] = "SELECT token, id, name FROM sessions WHERE user_id = ? ORDER BY rowid";
+static const char SQL_SESSION_COUNT[] = "SELECT count(*) FROM sessions WHERE user_id = ?";
+
+int store_session_id(const char *token, char *buf, size_t size)
+{
+	sqlite3_stmt *st = store_stmt(SQL_SESSION_ID);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, token);
+	int rc = sqlite3_step(st), found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	if (found == 1)
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return found;
+}
+
+int store_sessions_of(const char *user_id,
+		      void (*fn)(void *arg, const char *token, const char *id, const char *name), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(SQL_SESSIONS_OF);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, user_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		   (const char *)sqlite3_column_text(st, 2));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+long long store_session_count(const char *user_id)
+{
+	sqlite3_stmt *st = store_stmt(SQL_SESSION_COUNT);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, user_id);
+	return store_step_scalar(st);
 }
 
 /* ---- bots --------------------------------------------------------------------- */
@@ -614,21 +655,21 @@ static void read_bot_with(sqlite3_stmt *st, struct bot *b, col_fn col)
 static void read_bot(sqlite3_stmt *st, struct bot *b)
 {
 	bot_release(b);
-	read_bot_with(st, b, col_str);
+	read_bot_with(st, b, store_col_text);
 }
 
 static void bind_bot(sqlite3_stmt *st, const struct bot *b)
 {
-	bind_str(st, 1, b->id);
-	bind_str(st, 2, b->owner);
-	bind_str(st, 3, b->token);
+	store_bind_text(st, 1, b->id);
+	store_bind_text(st, 2, b->owner);
+	store_bind_text(st, 3, b->token);
 	sqlite3_bind_int(st, 4, b->public_);
 	sqlite3_bind_int(st, 5, b->analytics);
 	sqlite3_bind_int(st, 6, b->discoverable);
-	bind_str(st, 7, b->interactions_url);
-	bind_str(st, 8, b->terms_of_service_url);
-	bind_str(st, 9, b->privacy_policy_url);
-	bind_str(st, 10, b->oauth2);
+	store_bind_text(st, 7, b->interactions_url);
+	store_bind_text(st, 8, b->terms_of_service_url);
+	store_bind_text(st, 9, b->privacy_policy_url);
+	store_bind_text(st, 10, b->oauth2);
 	sqlite3_bind_int64(st, 11, b->flags);
 }
 
@@ -657,7 +698,7 @@ int store_bot_get(const char *id, struct bot *b)
 	sqlite3_stmt *st = store_stmt(SQL_BOT_GET);
 	if (!st)
 		return -1;
-	bind_str(st, 1, id);
+	store_bind_text(st, 1, id);
 	int rc = sqlite3_step(st), found = 0;
 	if (rc == SQLITE_ROW) {
 		read_bot(st, b);
@@ -677,7 +718,7 @@ static int bot_with_user(const char *id, struct bot *b, struct user *u, col_fn c
 	sqlite3_stmt *st = store_stmt(SQL_BOT_WITH_USER_GET);
 	if (!st)
 		return -1;
-	bind_str(st, 1, id);
+	store_bind_text(st, 1, id);
 	int rc = sqlite3_step(st), found = 0;
 	if (rc == SQLITE_ROW) {
 		read_bot_with(st, b, col);
@@ -697,7 +738,7 @@ int store_bot_with_user_get(const char *id, struct bot *b, struct user *u)
 {
 	bot_release(b);
 	user_release(u);
-	return bot_with_user(id, b, u, col_str, NULL, NULL);
+	return bot_with_user(id, b, u, store_col_text, NULL, NULL);
 }
 
 int store_bot_with_user_peek(const char *id, void (*fn)(void *arg, const struct bot *b, const struct user *u),
@@ -716,7 +757,7 @@ int store_bot_insert(const struct bot *b)
 		return -1;
 	bind_bot(st, b);
 	sqlite3_bind_int64(st, 12, ++seq_counter);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 /* PERF: owner and token are indexed (bots_owner, the UNIQUE token): an UPDATE
@@ -734,17 +775,17 @@ int store_bot_update(const struct bot *b, bool new_token)
 	if (new_token) {
 		if (!(st = store_stmt(SQL_BOT_UPDATE_KEYS)))
 			return -1;
-		bind_str(st, 1, b->id);
-		bind_str(st, 2, b->owner);
-		bind_str(st, 3, b->token);
-		if (step_done(st))
+		store_bind_text(st, 1, b->id);
+		store_bind_text(st, 2, b->owner);
+		store_bind_text(st, 3, b->token);
+		if (store_step_done(st))
 			return -1;
 	}
 	st = store_stmt(SQL_BOT_UPDATE);
 	if (!st)
 		return -1;
 	bind_bot(st, b);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 int store_bot_delete(const char *id)
@@ -752,8 +793,8 @@ int store_bot_delete(const char *id)
 	sqlite3_stmt *st = store_stmt(SQL_BOT_DELETE);
 	if (!st)
 		return -1;
-	bind_str(st, 1, id);
-	return step_done(st);
+	store_bind_text(st, 1, id);
+	return store_step_done(st);
 }
 
 int store_bot_count_owned(const char *owner)
@@ -761,10 +802,8 @@ int store_bot_count_owned(const char *owner)
 	sqlite3_stmt *st = store_stmt(SQL_BOT_COUNT_OWNED);
 	if (!st)
 		return -1;
-	bind_str(st, 1, owner);
-	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
-	return n;
+	store_bind_text(st, 1, owner);
+	return (int)store_step_scalar(st);
 }
 
 /* Collects every row of a query into a growing array of structs. */
@@ -802,7 +841,7 @@ int store_bots_owned(const char *owner, struct bot **out, size_t *n)
 	sqlite3_stmt *st = store_stmt(SQL_BOTS_OWNED);
 	if (!st)
 		return -1;
-	bind_str(st, 1, owner);
+	store_bind_text(st, 1, owner);
 	COLLECT(struct bot, read_bot, bot_release);
 }
 

@@ -1,4 +1,6 @@
-/* store.h: the SQLite store behind every route. Handlers call these, never sqlite3_*.
+/* store.h: the SQLite store behind every route, and the only door to it: no file
+ * of server/ but store*.c includes <sqlite3.h> (tests/check_sqlite_confined.sh);
+ * the store's files share store_internal.h.
  *
  * One connection, opened by store_open, used by one thread at a time (the server
  * serialises requests). Statements are prepared once and reused.
@@ -46,6 +48,14 @@ int store_discriminator_changes_since(const char *user_id, int64_t since_ms);
 int store_discriminator_change_add(const char *user_id, int64_t at_ms);
 
 int store_session_insert(const char *token, const char *id, const char *user_id, const char *name);
+/* The id of the session with token: 1 and the id in buf (cut to size), 0 or -1. */
+int store_session_id(const char *token, char *buf, size_t size);
+/* Calls fn for each session of user_id, oldest first; its strings are valid only
+ * during the call. 0, or -1 on a database error. */
+int store_sessions_of(const char *user_id,
+		      void (*fn)(void *arg, const char *token, const char *id, const char *name), void *arg);
+/* How many sessions user_id has; -1 on a database error. */
+long long store_session_count(const char *user_id);
 
 int store_bot_get(const char *id, struct bot *b);
 /* The bot and its user in one read: 1 and the bot (u->id NULL when it has no
@@ -69,12 +79,6 @@ int store_users_all(struct user **out, size_t *n);
 
 /* Runs SQL text (schema, control API); -1 on failure. */
 int store_exec(const char *sql);
-/* The raw handle for the few modules that own their own tables (servers, channels,
- * state export). Same threading rules. Its update hook belongs to store.c (the
- * session cache counts written rows with it): never set another. */
-struct sqlite3 *store_db(void);
-/* Prepared-once statement cache for those modules: returns a reset statement. */
-struct sqlite3_stmt *store_stmt(const char *sql);
 
 
 /* ---- servers, members, channels (store_servers.c) ------------------------------ */
@@ -100,5 +104,30 @@ int store_channel_get(const char *id, struct channel_row *c);
 int store_recipient_is(const char *channel_id, const char *user_id);
 int store_recipient_count(const char *channel_id);
 int store_recipient_add(const char *channel_id, const char *user_id);
+/* 1 when users a and b share a server or a group (or DM), 0 when not, -1 error */
+int store_mutual_connection(const char *a, const char *b);
+
+
+/* ---- the fixture loader and the state export (store_fixtures.c) ------------------
+ * Whole rows as a fixture document holds them; seq is the entry's index in its
+ * list. Writes return 0, or -1 when the row cannot be stored (a duplicate key).
+ * The readers call fn for each row in seq order (bans: insertion order); its
+ * strings are valid only during the call; 0, or -1 on a database error. */
+
+int store_fixture_server_insert(const char *id, const char *owner, const char *name, long long default_permissions,
+				const char *doc, int seq);
+int store_fixture_member_insert(const char *server_id, const char *user_id, long long permissions, int seq);
+int store_fixture_ban_insert(const char *server_id, const char *user_id);
+/* server_id, owner, name: NULL when not set; permissions: NULL when not set */
+int store_fixture_channel_insert(const char *id, const char *channel_type, const char *server_id,
+				 const char *owner, const char *name, const long long *permissions, const char *doc,
+				 int seq);
+int store_fixture_recipient_insert(const char *channel_id, const char *user_id, int seq);
+/* Every server (servers true) or channel: its id and its fixture object (doc). */
+int store_fixture_docs(bool servers, void (*fn)(void *arg, const char *id, const char *doc), void *arg);
+int store_fixture_members(const char *server_id, void (*fn)(void *arg, const char *user_id, long long permissions),
+			  void *arg);
+int store_fixture_bans(const char *server_id, void (*fn)(void *arg, const char *user_id), void *arg);
+int store_fixture_recipients(const char *channel_id, void (*fn)(void *arg, const char *user_id), void *arg);
 
 #endif

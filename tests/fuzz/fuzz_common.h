@@ -17,9 +17,8 @@
 #include "fixtures.h"
 #include "ids.h"
 #include "store.h"
+#include "store_internal.h" /* store_db(): the snapshot reads every table */
 #include "validate.h"
-
-#include <sqlite3.h>
 
 #include "dispatch.h"
 #include "request.h"

@@ -7,13 +7,13 @@
  *   - store_bot_update in two statements: every field is written, and a token
  *     that another bot holds fails the update with nothing written. */
 #include <check.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fixtures.h"
 #include "store.h"
+#include "store_internal.h" /* store_db(): the transaction state */
 #include "suite.h"
 
 /* the bundled fixtures (fixtures/default.json) */
