@@ -1,6 +1,7 @@
 /* store.c: SQLite open/migrate, transactions, the statement cache, and the user,
- * session and bot queries. Every SQL string is a named constant with ?N
- * placeholders; values are bound. */
+ * session and bot queries. Every SQL string is a named constant with ?
+ * placeholders; values are bound. The users and bots columns are generated from
+ * the field lists of model.h. */
 #include "store.h"
 
 #include <stdio.h>
@@ -363,37 +364,73 @@ long long store_step_scalar(sqlite3_stmt *st)
 	return v;
 }
 
+/* ---- the users and bots columns, generated from USER_FIELDS and BOT_FIELDS ------
+ * (model.h). SQL text: every column after the key is written ", column", so a list
+ * opens with the key (SELECT, INSERT) or, in an UPDATE, with "seq = seq": seq is in
+ * no index, so assigning it itself costs a NOT NULL check and rewrites no index
+ * entry. Placeholders are plain ?, numbered in the order they appear; binding
+ * follows the same list order. */
+
+/* IF_<wanted>_<role>(x): x when the row's role is the wanted one */
+#define IF_SET_KEY(x)
+#define IF_SET_SET(x) x
+#define IF_SET_WITH_TOKEN(x)
+#define IF_WITH_TOKEN_KEY(x)
+#define IF_WITH_TOKEN_SET(x)
+#define IF_WITH_TOKEN_WITH_TOKEN(x) x
+
+#define COL_KEY(prefix, column) prefix column
+#define COL_SET(prefix, column) ", " prefix column
+#define COL_WITH_TOKEN(prefix, column) ", " prefix column
+#define COL(kind, member, column, role) COL_##role("", column)
+#define COL_U(kind, member, column, role) COL_##role("u.", column)
+#define COL_B(kind, member, column, role) COL_##role("b.", column)
+#define PARAM(kind, member, column, role) COL_##role("", "?") /* a ? for each column */
+#define SET_SET(kind, member, column, role) IF_SET_##role(", " column " = ?")
+#define SET_WITH_TOKEN(kind, member, column, role) IF_WITH_TOKEN_##role(", " column " = ?")
+#define DIFFERS_WITH_TOKEN(kind, member, column, role) IF_WITH_TOKEN_##role(" OR " column " IS NOT ?")
+
+/* "u.id, u.username, ..." and "id, owner, ..." (or "b.id, ...") in struct order */
+#define USER_COLS USER_FIELDS(COL_U)
+#define BOT_COLS BOT_FIELDS(COL)
+
+/* Which rows bind_user and bind_bot bind: every row (an INSERT: the key first), or
+ * only those of one role. */
+enum field_role { ROLE_ALL, ROLE_KEY, ROLE_SET, ROLE_WITH_TOKEN };
+
+#define BIND_TEXT(i, v) store_bind_text(st, i, v)
+#define BIND_JSON BIND_TEXT
+#define BIND_INT(i, v) sqlite3_bind_int64(st, i, v)
+#define BIND_BOOL(i, v) sqlite3_bind_int(st, i, v)
+#define BIND_ROW(kind, member, column, role)                                                       \
+	if (only == ROLE_ALL || only == ROLE_##role)                                               \
+		BIND_##kind(i++, v->member);
+
+#define READ_TEXT(i) col(st, i)
+#define READ_JSON READ_TEXT
+#define READ_INT(i) sqlite3_column_int64(st, i)
+#define READ_BOOL(i) (sqlite3_column_int(st, i) != 0)
+#define READ_ROW(kind, member, column, role) v->member = READ_##kind(c++);
+
 /* ---- users -------------------------------------------------------------------- */
 
-#define USER_COLS                                                                                  \
-	"u.id, u.username, u.discriminator, u.display_name, u.pronouns, u.avatar, u.relations,"   \
-	" u.badges, u.status_text, u.status_presence, u.profile_content, u.profile_background,"   \
-	" u.flags, u.privileged, u.bot_owner"
-
-/* The USER_COLS starting at column c, into a released (or zeroed) u. */
-static void read_user_at(sqlite3_stmt *st, int c, struct user *u, col_fn col)
+/* The USER_COLS starting at column c, into a released (or zeroed) v. */
+static void read_user_at(sqlite3_stmt *st, int c, struct user *v, col_fn col)
 {
-	u->id = col(st, c + 0);
-	u->username = col(st, c + 1);
-	u->discriminator = col(st, c + 2);
-	u->display_name = col(st, c + 3);
-	u->pronouns = col(st, c + 4);
-	u->avatar = col(st, c + 5);
-	u->relations = col(st, c + 6);
-	u->badges = sqlite3_column_int64(st, c + 7);
-	u->status_text = col(st, c + 8);
-	u->status_presence = col(st, c + 9);
-	u->profile_content = col(st, c + 10);
-	u->profile_background = col(st, c + 11);
-	u->flags = sqlite3_column_int64(st, c + 12);
-	u->privileged = sqlite3_column_int(st, c + 13) != 0;
-	u->bot_owner = col(st, c + 14);
+	USER_FIELDS(READ_ROW)
 }
 
 static void read_user(sqlite3_stmt *st, struct user *u)
 {
 	user_release(u);
 	read_user_at(st, 0, u, store_col_text);
+}
+
+/* Binds the rows of u that only selects from ?i on; returns the next index. */
+static int bind_user(sqlite3_stmt *st, int i, const struct user *v, enum field_role only)
+{
+	USER_FIELDS(BIND_ROW)
+	return i;
 }
 
 /* Runs a one-row user query with one text parameter. */
@@ -414,36 +451,13 @@ static int user_query(const char *sql, const char *arg, struct user *u)
 	return found;
 }
 
-static const char SQL_USER_GET[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1";
+static const char SQL_USER_GET[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?";
 static const char SQL_USER_BY_SESSION[] =
-	"SELECT " USER_COLS " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = ?1";
+	"SELECT " USER_COLS " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = ?";
 static const char SQL_USER_BY_BOT_TOKEN[] =
-	"SELECT " USER_COLS " FROM bots b JOIN users u ON u.id = b.id WHERE b.token = ?1";
+	"SELECT " USER_COLS " FROM bots b JOIN users u ON u.id = b.id WHERE b.token = ?";
 
 int store_user_get(const char *id, struct user *u) { return user_query(SQL_USER_GET, id, u); }
-/* A deep copy of src into dst (released first); false when out of memory. */
-static bool user_copy(struct user *dst, const struct user *src)
-{
-	/* scalars come with the struct; a new string field must be added to strs[]
-	 * (the assertion trips when a pointer is added) */
-	_Static_assert(sizeof(struct user) == 12 * sizeof(char *) + 2 * sizeof(long long) + sizeof(void *),
-		       "struct user changed: update user_copy()");
-	user_release(dst);
-	*dst = *src;
-	char **strs[] = {&dst->id, &dst->username, &dst->discriminator, &dst->display_name, &dst->pronouns,
-			 &dst->avatar, &dst->relations, &dst->status_text, &dst->status_presence,
-			 &dst->profile_content, &dst->profile_background, &dst->bot_owner};
-	size_t n = sizeof(strs) / sizeof(strs[0]), i;
-	for (i = 0; i < n; i++)
-		if (*strs[i] && !(*strs[i] = strdup(*strs[i])))
-			break;
-	if (i == n)
-		return true;
-	for (size_t k = 0; k < i; k++) /* the copies made so far; the rest point into src */
-		free(*strs[k]);
-	memset(dst, 0, sizeof(*dst));
-	return false;
-}
 
 /* The session cache above: a hit is the user last found (or a copy of it). */
 int store_user_by_session(const char *token, struct user *u, const struct user **found_user)
@@ -480,41 +494,17 @@ int store_user_by_bot_token(const char *token, struct user *u)
 	return user_query(SQL_USER_BY_BOT_TOKEN, token, u);
 }
 
-static void bind_user(sqlite3_stmt *st, const struct user *u)
-{
-	store_bind_text(st, 1, u->id);
-	store_bind_text(st, 2, u->username);
-	store_bind_text(st, 3, u->discriminator);
-	store_bind_text(st, 4, u->display_name);
-	store_bind_text(st, 5, u->pronouns);
-	store_bind_text(st, 6, u->avatar);
-	store_bind_text(st, 7, u->relations);
-	sqlite3_bind_int64(st, 8, u->badges);
-	store_bind_text(st, 9, u->status_text);
-	store_bind_text(st, 10, u->status_presence);
-	store_bind_text(st, 11, u->profile_content);
-	store_bind_text(st, 12, u->profile_background);
-	sqlite3_bind_int64(st, 13, u->flags);
-	sqlite3_bind_int(st, 14, u->privileged);
-	store_bind_text(st, 15, u->bot_owner);
-}
-
 static const char SQL_USER_INSERT[] =
-	"INSERT INTO users (id, username, discriminator, display_name, pronouns, avatar, relations,"
-	" badges, status_text, status_presence, profile_content, profile_background, flags, privileged,"
-	" bot_owner, seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)";
-static const char SQL_USER_UPDATE[] =
-	"UPDATE users SET username=?2, discriminator=?3, display_name=?4, pronouns=?5, avatar=?6,"
-	" relations=?7, badges=?8, status_text=?9, status_presence=?10, profile_content=?11,"
-	" profile_background=?12, flags=?13, privileged=?14, bot_owner=?15 WHERE id=?1";
+	"INSERT INTO users (" USER_FIELDS(COL) ", seq) VALUES (" USER_FIELDS(PARAM) ", ?)";
+static const char SQL_USER_UPDATE[] = "UPDATE users SET seq = seq" USER_FIELDS(SET_SET) " WHERE id = ?";
 
 int store_user_insert(const struct user *u)
 {
 	sqlite3_stmt *st = store_stmt(SQL_USER_INSERT);
 	if (!st)
 		return -1;
-	bind_user(st, u);
-	sqlite3_bind_int64(st, 16, ++seq_counter);
+	int i = bind_user(st, 1, u, ROLE_ALL);
+	sqlite3_bind_int64(st, i, ++seq_counter);
 	return store_step_done(st);
 }
 
@@ -523,7 +513,7 @@ int store_user_update(const struct user *u)
 	sqlite3_stmt *st = store_stmt(SQL_USER_UPDATE);
 	if (!st)
 		return -1;
-	bind_user(st, u);
+	bind_user(st, bind_user(st, 1, u, ROLE_SET), u, ROLE_KEY);
 	return store_step_done(st);
 }
 
@@ -630,26 +620,11 @@ long long store_session_count(const char *user_id)
 
 /* ---- bots --------------------------------------------------------------------- */
 
-/* The bot columns in read_bot's order, each name after prefix p ("" or "b."). */
-#define BOT_COLS_OF(p)                                                                              \
-	p "id, " p "owner, " p "token, " p "public, " p "analytics, " p "discoverable, " p             \
-	"interactions_url, " p "terms_of_service_url, " p "privacy_policy_url, " p "oauth2, " p "flags"
-#define BOT_COLS BOT_COLS_OF("")
-
-/* The BOT_COLS, into a released (or zeroed) b. */
-static void read_bot_with(sqlite3_stmt *st, struct bot *b, col_fn col)
+/* The BOT_COLS, into a released (or zeroed) v. */
+static void read_bot_with(sqlite3_stmt *st, struct bot *v, col_fn col)
 {
-	b->id = col(st, 0);
-	b->owner = col(st, 1);
-	b->token = col(st, 2);
-	b->public_ = sqlite3_column_int(st, 3) != 0;
-	b->analytics = sqlite3_column_int(st, 4) != 0;
-	b->discoverable = sqlite3_column_int(st, 5) != 0;
-	b->interactions_url = col(st, 6);
-	b->terms_of_service_url = col(st, 7);
-	b->privacy_policy_url = col(st, 8);
-	b->oauth2 = col(st, 9);
-	b->flags = sqlite3_column_int64(st, 10);
+	int c = 0;
+	BOT_FIELDS(READ_ROW)
 }
 
 static void read_bot(sqlite3_stmt *st, struct bot *b)
@@ -658,38 +633,27 @@ static void read_bot(sqlite3_stmt *st, struct bot *b)
 	read_bot_with(st, b, store_col_text);
 }
 
-static void bind_bot(sqlite3_stmt *st, const struct bot *b)
+/* Binds the rows of b that only selects from ?i on; returns the next index. */
+static int bind_bot(sqlite3_stmt *st, int i, const struct bot *v, enum field_role only)
 {
-	store_bind_text(st, 1, b->id);
-	store_bind_text(st, 2, b->owner);
-	store_bind_text(st, 3, b->token);
-	sqlite3_bind_int(st, 4, b->public_);
-	sqlite3_bind_int(st, 5, b->analytics);
-	sqlite3_bind_int(st, 6, b->discoverable);
-	store_bind_text(st, 7, b->interactions_url);
-	store_bind_text(st, 8, b->terms_of_service_url);
-	store_bind_text(st, 9, b->privacy_policy_url);
-	store_bind_text(st, 10, b->oauth2);
-	sqlite3_bind_int64(st, 11, b->flags);
+	BOT_FIELDS(BIND_ROW)
+	return i;
 }
 
-static const char SQL_BOT_GET[] = "SELECT " BOT_COLS " FROM bots WHERE id = ?1";
+static const char SQL_BOT_GET[] = "SELECT " BOT_COLS " FROM bots WHERE id = ?";
 /* PERF: one statement instead of two for a bot and its user: a statement's
  * begin and end of the read transaction cost as much as reading the row
  * (docs/performance.md#sqlite) */
 static const char SQL_BOT_WITH_USER_GET[] =
-	"SELECT " BOT_COLS_OF("b.") ", " USER_COLS " FROM bots b LEFT JOIN users u ON u.id = b.id WHERE b.id = ?1";
-static const char SQL_BOT_INSERT[] =
-	"INSERT INTO bots (" BOT_COLS ", seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
-static const char SQL_BOT_UPDATE[] = /* ?2 owner and ?3 token: SQL_BOT_UPDATE_KEYS */
-	"UPDATE bots SET public=?4, analytics=?5, discoverable=?6,"
-	" interactions_url=?7, terms_of_service_url=?8, privacy_policy_url=?9, oauth2=?10, flags=?11"
-	" WHERE id=?1";
-static const char SQL_BOT_UPDATE_KEYS[] =
-	"UPDATE bots SET owner=?2, token=?3 WHERE id=?1 AND (owner IS NOT ?2 OR token IS NOT ?3)";
-static const char SQL_BOT_DELETE[] = "DELETE FROM bots WHERE id = ?1";
-static const char SQL_BOT_COUNT_OWNED[] = "SELECT count(*) FROM bots WHERE owner = ?1";
-static const char SQL_BOTS_OWNED[] = "SELECT " BOT_COLS " FROM bots WHERE owner = ?1 ORDER BY id";
+	"SELECT " BOT_FIELDS(COL_B) ", " USER_COLS " FROM bots b LEFT JOIN users u ON u.id = b.id WHERE b.id = ?";
+static const char SQL_BOT_INSERT[] = "INSERT INTO bots (" BOT_COLS ", seq) VALUES (" BOT_FIELDS(PARAM) ", ?)";
+static const char SQL_BOT_UPDATE[] = "UPDATE bots SET seq = seq" BOT_FIELDS(SET_SET) " WHERE id = ?";
+/* the WITH_TOKEN columns, matching the row only when one of them differs */
+static const char SQL_BOT_UPDATE_KEYS[] = "UPDATE bots SET seq = seq" BOT_FIELDS(SET_WITH_TOKEN)
+	" WHERE id = ? AND (0" BOT_FIELDS(DIFFERS_WITH_TOKEN) ")";
+static const char SQL_BOT_DELETE[] = "DELETE FROM bots WHERE id = ?";
+static const char SQL_BOT_COUNT_OWNED[] = "SELECT count(*) FROM bots WHERE owner = ?";
+static const char SQL_BOTS_OWNED[] = "SELECT " BOT_COLS " FROM bots WHERE owner = ? ORDER BY id";
 static const char SQL_BOTS_ALL[] = "SELECT " BOT_COLS " FROM bots ORDER BY seq";
 static const char SQL_USERS_ALL[] = "SELECT " USER_COLS " FROM users u ORDER BY seq";
 
@@ -722,8 +686,8 @@ static int bot_with_user(const char *id, struct bot *b, struct user *u, col_fn c
 	int rc = sqlite3_step(st), found = 0;
 	if (rc == SQLITE_ROW) {
 		read_bot_with(st, b, col);
-		if (sqlite3_column_type(st, 11) != SQLITE_NULL)
-			read_user_at(st, 11, u, col);
+		if (sqlite3_column_type(st, BOT_FIELD_COUNT) != SQLITE_NULL)
+			read_user_at(st, BOT_FIELD_COUNT, u, col);
 		if (fn)
 			fn(arg, b, u);
 		found = 1;
@@ -755,14 +719,14 @@ int store_bot_insert(const struct bot *b)
 	sqlite3_stmt *st = store_stmt(SQL_BOT_INSERT);
 	if (!st)
 		return -1;
-	bind_bot(st, b);
-	sqlite3_bind_int64(st, 12, ++seq_counter);
+	int i = bind_bot(st, 1, b, ROLE_ALL);
+	sqlite3_bind_int64(st, i, ++seq_counter);
 	return store_step_done(st);
 }
 
-/* PERF: owner and token are indexed (bots_owner, the UNIQUE token): an UPDATE
- * that names them rewrites both index entries even when the values are the same.
- * A PATCH never changes the owner and rarely the token, so they get a statement
+/* PERF: owner and token (the WITH_TOKEN rows of BOT_FIELDS) are indexed
+ * (bots_owner, the UNIQUE token): an UPDATE that names them rewrites both index
+ * entries even when the values are the same. A PATCH never changes the owner and rarely the token, so they get a statement
  * of their own that matches the row only when one of them differs: 7 000 fewer
  * instructions per PATCH /bots/{id} (docs/performance.md#sqlite). The keys go
  * first, so a token that is taken fails before anything is written; the callers
@@ -775,16 +739,15 @@ int store_bot_update(const struct bot *b, bool new_token)
 	if (new_token) {
 		if (!(st = store_stmt(SQL_BOT_UPDATE_KEYS)))
 			return -1;
-		store_bind_text(st, 1, b->id);
-		store_bind_text(st, 2, b->owner);
-		store_bind_text(st, 3, b->token);
+		int i = bind_bot(st, bind_bot(st, 1, b, ROLE_WITH_TOKEN), b, ROLE_KEY);
+		bind_bot(st, i, b, ROLE_WITH_TOKEN);
 		if (store_step_done(st))
 			return -1;
 	}
 	st = store_stmt(SQL_BOT_UPDATE);
 	if (!st)
 		return -1;
-	bind_bot(st, b);
+	bind_bot(st, bind_bot(st, 1, b, ROLE_SET), b, ROLE_KEY);
 	return store_step_done(st);
 }
 
