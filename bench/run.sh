@@ -26,6 +26,9 @@
 #   --scenarios get,patch,e400,e401,e404,reset   only these (default: all)
 #   --smoke    what bench/smoke.sh runs: every status checked once, then only GET
 #              (32 and 1 connections, 1 s each) on the limit and in memory
+#   --compare BIN  also another stoat-mock binary (in memory), interleaved with the
+#              rest: a change measured against the build before it, same run, same
+#              machine state
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -35,6 +38,7 @@ peers=0
 smoke=0
 starts=20
 only=
+compare=
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--peers) peers=1 ;;
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
 		--duration) duration=$2; shift ;;
 		--quick) rounds=1; duration=1 ;;
 		--scenarios) only=$2; shift ;;
+		--compare) compare=$2; shift ;;
 		--smoke) smoke=1; rounds=1; duration=1; starts=3 ;;
 		-h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 		*) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -181,6 +186,10 @@ cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{c += $1; w += $2}
 
 start_server limit "limit (MHD, fixed body)" "$work/limit" "{port}"
 start_server mem "stoat-mock :memory:" "$bin" --quiet --port "{port}"
+if [ -n "$compare" ]; then
+	[ -x "$compare" ] || die "--compare: no executable at '$compare'"
+	start_server cmp "compared :memory:" "$compare" --quiet --port "{port}"
+fi
 if [ "$smoke" = 0 ]; then
 	start_server file "stoat-mock --db file" "$bin" --quiet --port "{port}" --db "$work/bench.db"
 fi
@@ -219,7 +228,7 @@ for s in "${scenarios[@]}"; do
 		reset_ok=0
 		continue
 	fi
-	for k in mem file; do
+	for k in mem file cmp; do
 		[ -n "${port[$k]:-}" ] || continue
 		got=${status[$k.$name]} want=${expect[$name]}
 		case "$want" in 2xx) [[ "$got" == 2?? ]] && continue ;; *) [ "$got" = "$want" ] && continue ;; esac
