@@ -23,7 +23,8 @@
 # with CMake when STOAT_MOCK_BIN is unset. Every request goes to 127.0.0.1; every
 # run is bounded by --duration. docs/performance.md explains the figures.
 #   --quick    1 round of 1 s (a look, not a measurement)
-#   --scenarios get,patch,e400,e401,e404,reset   only these (default: all)
+#   --scenarios get,patch,rename_keep,rename,e400,e401,e404,reset   only these
+#              (default: all)
 #   --smoke    what bench/smoke.sh runs: every status checked once, then only GET
 #              (32 and 1 connections, 1 s each) on the limit and in memory
 #   --compare BIN  also another stoat-mock binary (in memory), interleaved with the
@@ -110,12 +111,16 @@ cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/limit" "$root/bench/limit.c
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/probe" "$root/bench/probe.c"
 
 # ---- scenarios --------------------------------------------------------------------
-# name | label | method | path | body | token (alice-session or none)
+# name | label | method | path | body | token (alice-session or none) | a second body,
+# sent on every other request
 bot=01J0H3HPB0T5T0KEN000000AAA
+rename='{"name":"bench_bot-2","public":true,"analytics":false}'
 scenarios=(
 	"get|GET /bots/{id}|GET|/bots/$bot||alice-session"
 	"patch|PATCH /bots/{id} valid|PATCH|/bots/$bot|{\"public\":true}|alice-session"
-	"e400|PATCH invalid name 400|PATCH|/bots/$bot|{\"name\":\"a b\"}|alice-session"
+	"rename_keep|PATCH rename, same name|PATCH|/bots/$bot|$rename|alice-session"
+	"rename|PATCH rename, new name|PATCH|/bots/$bot|$rename|alice-session|${rename/bench_bot-2/bench_bot-3}"
+	"e400|PATCH invalid name 400|PATCH|/bots/$bot|{\"name\":\"x\"}|alice-session"
 	"e401|GET no token 401|GET|/bots/$bot||"
 	"e404|GET unknown bot 404|GET|/bots/01J0H3HPB0T5T0KEN000000ZZZ||alice-session"
 	"reset|POST /_mock/reset|POST|/_mock/reset||"
@@ -127,16 +132,20 @@ if [ -n "$only" ]; then
 	for s in "${scenarios[@]}"; do
 		case ",$only," in *",$(field "$s" 0),"*) kept+=("$s") ;; esac
 	done
-	[ ${#kept[@]} -gt 0 ] || die "--scenarios '$only' names none of get,patch,e400,e401,e404,reset"
+	[ ${#kept[@]} -gt 0 ] || die "--scenarios '$only' names none of get,patch,rename_keep,rename,e400,e401,e404,reset"
 	scenarios=("${kept[@]}")
 fi
 
 for s in "${scenarios[@]}"; do
-	name=$(field "$s" 0) method=$(field "$s" 2) body=$(field "$s" 4) token=$(field "$s" 5)
+	name=$(field "$s" 0) method=$(field "$s" 2) body=$(field "$s" 4) token=$(field "$s" 5) body2=$(field "$s" 6)
 	{
 		echo "wrk.method = \"$method\""
 		[ -n "$body" ] && echo "wrk.body = '$body'" && echo 'wrk.headers["Content-Type"] = "application/json"'
 		[ -n "$token" ] && echo "wrk.headers[\"x-session-token\"] = \"$token\""
+		if [ -n "$body2" ]; then # every other request: each one changes the stored name
+			echo "local bodies, n = {'$body', '$body2'}, 0"
+			echo 'request = function() n = n + 1; return wrk.format(nil, nil, nil, bodies[n % 2 + 1]) end'
+		fi
 		cat <<'EOF'
 function done(s, lat, req)
   local e = s.errors
@@ -217,7 +226,7 @@ fi
 
 # ---- statuses (one request each, before any load) -----------------------------------
 declare -A status expect
-expect=([get]=200 [patch]=200 [e400]=400 [e401]=401 [e404]=404 [reset]=2xx)
+expect=([get]=200 [patch]=200 [rename_keep]=200 [rename]=200 [e400]=400 [e401]=401 [e404]=404 [reset]=2xx)
 reset_ok=1
 for s in "${scenarios[@]}"; do
 	name=$(field "$s" 0)
@@ -413,6 +422,23 @@ if [ "$smoke" = 0 ]; then
 	done
 	line "32 conns errors >= 0.80 x limit" "${txt# }" "$(verdict "$worst" '>=' 0.8)"
 	line "32 conns PATCH (file)" "$(m file patch 32 4 | cut -d. -f1) req/s = $(m file patch 32 5) x limit" "(stated)"
+fi
+if [ "$smoke" = 0 ]; then
+	echo
+	echo "targets (issue 19), from this run:"
+	v=$(m mem get 32 5); line "32 conns GET >= 0.75 x limit" "$v" "$(verdict "$v" '>=' 0.75)"
+	for r in rename_keep rename; do
+		v=$(m mem "$r" 32 5); line "32 conns PATCH $r >= 0.50 x limit" "$v" "$(verdict "$v" '>=' 0.5)"
+	done
+	worst=1
+	txt=""
+	for e in e400 e401 e404; do
+		x=$(m mem "$e" 32 5)
+		txt="$txt ${e#e} $x"
+		worst=$(awk -v a="$worst" -v b="$x" 'BEGIN {print (b + 0 < a + 0) ? b : a}')
+	done
+	line "32 conns every error >= 0.85 x limit" "${txt# }" "$(verdict "$worst" '>=' 0.85)"
+	echo
 fi
 v=$(m mem get 1 7); line "1 conn GET p50 <= 1.5 x limit's" "$(m mem get 1 6) us = $v x $(m limit get 1 6) us" "$(verdict "$v" '<=' 1.5)"
 v=$(m mem reset 1 6)
