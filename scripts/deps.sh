@@ -6,8 +6,8 @@
 # Used by the README's two commands, .ci/run (through the test command) and docker/Dockerfile.
 set -euo pipefail
 what=${1:-build}
-runtime_pkgs="libmicrohttpd12 libcjson1 libsqlite3-0 libpcre2-8-0"
-build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libcjson-dev libsqlite3-dev libpcre2-dev"
+runtime_pkgs="libmicrohttpd12 libcjson1 libsqlite3-0 libpcre2-8-0 libwslay1 libnettle8"
+build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libcjson-dev libsqlite3-dev libpcre2-dev libwslay-dev nettle-dev"
 test_pkgs="$build_pkgs check libcurl4-openssl-dev clang libclang-rt-14-dev nodejs npm sqlite3 curl wrk util-linux procps"
 case "$what" in
   runtime) pkgs=$runtime_pkgs ;;

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bodies.h"
+#include "events.h"
 #include "ids.h"
 #include "jsonw.h"
 #include "limits.h"
@@ -334,6 +336,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 	unsigned remove_order[4];
 	int nremove_order;
 	unsigned remove = remove_bits(ed->remove, remove_order, &nremove_order);
+	char *old_name = NULL; /* for the UserUpdate event */
 	enum err e;
 
 	if ((e = load_bot(rq, rp, &b, &u)))
@@ -346,12 +349,16 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		goto out;
 	if (ed->name) {
 		/* REAL: update_username writes at once (even an unchanged name) */
+		old_name = strdup(u.username);
 		if ((e = names_rename(&u, ed->name, &rp->err)))
 			goto out;
 		if (store_user_update(&u)) {
 			e = err_database(&rp->err, "update_one_by_id", "users", NULL);
 			goto out;
 		}
+		/* events.md §5.2: UserUpdate, with the discriminator when the name changed
+		 * beyond case (DIFF: ASCII case, as names_rename) */
+		events_user_renamed(&u, !old_name || strcasecmp(old_name, u.username) != 0);
 	}
 	if (ed->public_ < 0 && ed->analytics < 0 && !ed->interactions_url && !ed->oauth2 && !remove)
 		goto done;
@@ -400,6 +407,8 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		e = err_database(&rp->err, "update_one_by_id", "bots", NULL);
 		goto out;
 	}
+	if (remove & REMOVE_TOKEN)
+		events_logout(b.id); /* events.md §5.2: Logout, then the sessions end */
 	if (shown_oauth2) {
 		free(b.oauth2);
 		b.oauth2 = shown_oauth2;
@@ -411,6 +420,7 @@ done:;
 	reply_json_text(rp, &sb);
 	e = ERR_OK;
 out:
+	free(old_name);
 	free(shown_oauth2);
 	bot_release(&b);
 	user_release(&u);
@@ -454,6 +464,7 @@ enum err bots_delete(struct request *rq, struct reply *rp)
 		e = err_database(&rp->err, "delete_one_by_id", "bots", NULL);
 		goto out;
 	}
+	events_user_deleted(u.id); /* events.md §5.2: the sockets stay open */
 	e = ERR_OK;
 out:
 	bot_release(&b);
@@ -546,6 +557,8 @@ static enum err invite_to_server(struct request *rq, struct reply *rp, const cha
 	}
 	if (store_member_add(s.id, bot_id))
 		e = err_database(&rp->err, "insert_one", "server_members", NULL);
+	else
+		events_server_joined(s.id, bot_id); /* ServerMemberJoin, ServerCreate */
 out:
 	server_row_release(&s);
 	return e;
@@ -610,6 +623,8 @@ static enum err invite_to_group(struct request *rq, struct reply *rp, const char
 	}
 	if (store_recipient_add(c.id, bot_id))
 		e = err_database(&rp->err, "update_one_by_id", "channels", NULL);
+	else
+		events_group_joined(c.id, bot_id); /* ChannelGroupJoin, ChannelCreate */
 out:
 	channel_row_release(&c);
 	server_row_release(&s);

@@ -20,6 +20,11 @@ void config_defaults(struct config *c)
 	c->max_connections = 256;
 	c->timeout_s = 30;
 	c->max_header_bytes = 32 * 1024;
+	c->max_sessions = 1024;
+	c->ready_policy = READY_POLICY_REAL;
+	c->ws_max_message = 1024 * 1024;
+	c->ws_max_queue = 4 * 1024 * 1024;
+	c->ws_error_grace_ms = 100;
 }
 
 const char *config_usage(void)
@@ -50,6 +55,17 @@ const char *config_usage(void)
 	       "  --max-header-bytes N request line + headers limit (STOAT_MOCK_MAX_HEADER_BYTES,\n"
 	       "                       32768); larger requests are answered 431\n"
 	       "  --quiet              no per-request log line (STOAT_MOCK_QUIET=1)\n"
+	       "  --max-sessions N     live events WebSocket sessions (STOAT_MOCK_MAX_SESSIONS,\n"
+	       "                       1024); one more is refused 503 TooManySessions\n"
+	       "  --ready-policy-changes MODE\n"
+	       "                       real (Ready has policy_changes for users only, default) or\n"
+	       "                       always (bots too) (STOAT_MOCK_READY_POLICY_CHANGES)\n"
+	       "  --ws-max-message BYTES  largest inbound WebSocket message (STOAT_MOCK_WS_MAX_MESSAGE,\n"
+	       "                       1048576); larger: Close 1009\n"
+	       "  --ws-max-queue BYTES bytes queued for one slow session (STOAT_MOCK_WS_MAX_QUEUE,\n"
+	       "                       4194304); over it that session is dropped\n"
+	       "  --ws-error-grace-ms MS  from an Error or Logout frame to the TCP drop\n"
+	       "                       (STOAT_MOCK_WS_ERROR_GRACE_MS, 100)\n"
 	       "  --healthcheck        ask the server at HOST:PORT for /_mock/health (or /), exit 0\n"
 	       "                       when it answers 200, 1 otherwise (container HEALTHCHECK)\n"
 	       "  --help, --version\n"
@@ -86,7 +102,7 @@ static bool truthy(const char *v)
 	return v && *v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0 && strcmp(v, "no") != 0;
 }
 
-enum opt_kind { OPT_STR, OPT_UINT, OPT_FLAG, OPT_SEED, OPT_AUTH };
+enum opt_kind { OPT_STR, OPT_UINT, OPT_FLAG, OPT_SEED, OPT_AUTH, OPT_READY_POLICY };
 
 static const struct option_row {
 	const char *flag, *env;
@@ -111,6 +127,11 @@ static const struct option_row {
 	UINT("--timeout", "STOAT_MOCK_TIMEOUT", timeout_s, 1, 86400),
 	UINT("--max-header-bytes", "STOAT_MOCK_MAX_HEADER_BYTES", max_header_bytes, 1024, 1048576),
 	FLAG("--quiet", "STOAT_MOCK_QUIET", quiet),
+	UINT("--max-sessions", "STOAT_MOCK_MAX_SESSIONS", max_sessions, 0, 100000),
+	{"--ready-policy-changes", "STOAT_MOCK_READY_POLICY_CHANGES", OPT_READY_POLICY, 0, 0, 0, 0},
+	UINT("--ws-max-message", "STOAT_MOCK_WS_MAX_MESSAGE", ws_max_message, 128, 1U << 30),
+	UINT("--ws-max-queue", "STOAT_MOCK_WS_MAX_QUEUE", ws_max_queue, 1024, 1U << 30),
+	UINT("--ws-error-grace-ms", "STOAT_MOCK_WS_ERROR_GRACE_MS", ws_error_grace_ms, 0, 60000),
 	FLAG("--healthcheck", NULL, healthcheck),
 	FLAG("--help", NULL, help),
 	FLAG("--version", NULL, version),
@@ -151,6 +172,16 @@ static int apply(struct config *c, const struct option_row *o, const char *v, bo
 			c->auth_errors = AUTH_ERRORS_ROCKET;
 		else {
 			snprintf(err, errlen, "invalid %s '%s': expected documented or rocket", name, v);
+			return -1;
+		}
+		return 0;
+	case OPT_READY_POLICY:
+		if (strcmp(v, "real") == 0)
+			c->ready_policy = READY_POLICY_REAL;
+		else if (strcmp(v, "always") == 0)
+			c->ready_policy = READY_POLICY_ALWAYS;
+		else {
+			snprintf(err, errlen, "invalid %s '%s': expected real or always", name, v);
 			return -1;
 		}
 		return 0;

@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* --ready-policy-changes: when Ready carries policy_changes (events.md §2) */
+enum ready_policy {
+	READY_POLICY_REAL,   /* non-bots only, as the real server (default) */
+	READY_POLICY_ALWAYS, /* bots too: stoat.js 7.3.4 reads its length */
+};
+
 enum auth_errors {
 	AUTH_ERRORS_DOCUMENTED, /* 401 {"type":"InvalidSession"} (README decision 2) */
 	AUTH_ERRORS_ROCKET,     /* Rocket's 401 catcher page, as the deployed server */
@@ -28,6 +34,12 @@ struct config {
 	unsigned timeout_s;   /* idle/per-connection timeout */
 	unsigned max_header_bytes;
 	bool quiet;           /* no per-request log line */
+	/* the events WebSocket (ws.c, gateway.c) */
+	unsigned max_sessions;      /* live WebSocket sessions; more are refused 503 */
+	enum ready_policy ready_policy;
+	unsigned ws_max_message;    /* bytes of one inbound message; more: Close 1009 */
+	unsigned ws_max_queue;      /* bytes queued for one session; more: it is dropped */
+	unsigned ws_error_grace_ms; /* from an Error (or Logout) frame to the drop */
 	bool help, version, healthcheck;
 };
 

@@ -28,6 +28,7 @@
 #include "catcher.h"
 #include "config.h"
 #include "control.h"
+#include "events.h"
 #include "jsonguard.h"
 #include "locations.h"
 #include "path.h"
@@ -214,6 +215,11 @@ void dispatch(struct request *rq, struct reply *rp)
 		}
 		if (!ok)
 			store_rollback();
+		/* the events WebSocket hears only of what was stored (events.h) */
+		if (ok)
+			events_commit();
+		else
+			events_discard();
 	}
 out:
 #ifndef NDEBUG

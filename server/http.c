@@ -27,12 +27,14 @@
 
 #include "config.h"
 #include "dispatch.h"
+#include "gateway.h"
 #include "limits.h"
+#include "lock.h"
 #include "strbuf.h"
 #include "validate.h"
+#include "ws.h"
 
 static struct MHD_Daemon *daemon_;
-static pthread_mutex_t dispatch_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Slow requests. MHD's own timeout only closes an idle connection, so a client
  * that sends one byte now and then (slowloris) could hold one forever. --timeout
@@ -58,7 +60,9 @@ static bool watchdog_running, watchdog_stop;
 /* The request headers dispatch looks at (struct request). */
 enum wanted_header {
 	H_BOT_TOKEN, H_SESSION_TOKEN, H_OAUTH2_TOKEN, H_ACCEPT, H_ORIGIN, H_CONTENT_TYPE,
-	H_AC_REQUEST_METHOD, H_AC_REQUEST_HEADERS, H_FORWARDED_FOR, H_COUNT
+	H_AC_REQUEST_METHOD, H_AC_REQUEST_HEADERS, H_FORWARDED_FOR,
+	H_UPGRADE, H_CONNECTION, H_WS_VERSION, H_WS_KEY, /* the events WebSocket */
+	H_COUNT
 };
 /* One pass over the request's header lines and query items: their size as sent
  * (the request line's is added by the caller), and the first value of each
@@ -75,6 +79,10 @@ struct conn_ctx {
 	bool over_limit;
 	bool answered;      /* rp holds the answer (set before a delay suspends us) */
 	bool head_too_big;  /* over --max-header-bytes: answered 431 on the first call */
+	bool early;         /* answered on the first call (431, a refused upgrade) */
+	bool upgrading;     /* answered 101: a session slot is taken (gateway_admit) */
+	bool upgraded;      /* the socket went to the gateway (ws_adopt) */
+	char *query;        /* of an upgrade request, for the gateway */
 	struct reply rp;
 	char method[16];
 	char *path;
@@ -181,6 +189,10 @@ static const struct {
 	W(H_AC_REQUEST_METHOD, "access-control-request-method"),
 	W(H_AC_REQUEST_HEADERS, "access-control-request-headers"),
 	W(H_FORWARDED_FOR, "x-forwarded-for"),
+	W(H_UPGRADE, "upgrade"),
+	W(H_CONNECTION, "connection"),
+	W(H_WS_VERSION, "sec-websocket-version"),
+	W(H_WS_KEY, "sec-websocket-key"),
 #undef W
 };
 
@@ -399,6 +411,93 @@ static void *resume_later(void *arg)
 	return NULL;
 }
 
+/* ---- the events WebSocket: the upgrade hand-off -------------------------------------- */
+
+void http_upgrade_close(void *handle)
+{
+	MHD_upgrade_action(handle, MHD_UPGRADE_ACTION_CLOSE);
+}
+
+/* After the 101 went out (libmicrohttpd's thread): the socket goes to the gateway
+ * thread with the bytes read past the request. No more watchdog for it: a
+ * WebSocket has no request to time out. */
+static void on_upgrade(void *cls, struct MHD_Connection *c, void *con_cls, const char *extra_in, size_t extra_len,
+		       MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+	(void)cls;
+	struct conn_ctx *ctx = con_cls;
+	struct watch *w = watch_of(c);
+	if (w) {
+		pthread_mutex_lock(&watch_lock);
+		w->fd = -1;
+		pthread_mutex_unlock(&watch_lock);
+	}
+	ctx->upgraded = true;
+	ws_adopt(sock, extra_in, extra_len, urh, http_upgrade_close, ctx->path, ctx->query);
+}
+
+static bool has_token(const char *list, const char *token)
+{
+	size_t n = strlen(token);
+	for (const char *p = list; p && *p;) {
+		p += strspn(p, " \t,");
+		size_t len = strcspn(p, ",");
+		size_t end = len;
+		while (end && (p[end - 1] == ' ' || p[end - 1] == '\t'))
+			end--;
+		if (end == n && strncasecmp(p, token, n) == 0)
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/* REAL: events.md §1.1 - the events server ignores the path, so any GET with
+ * Upgrade: websocket is the gateway's, except the control API's paths. */
+static bool wants_websocket(const struct conn_ctx *ctx, const char *url, const char *method)
+{
+	return strcmp(method, "GET") == 0 && has_token(ctx->head.value[H_UPGRADE], "websocket") &&
+	       has_token(ctx->head.value[H_CONNECTION], "upgrade") &&
+	       !(strncmp(url, "/_mock", 6) == 0 && (url[6] == 0 || url[6] == '/'));
+}
+
+/* Answers an upgrade request: 101 and the socket to the gateway, or the
+ * gateway's refusal (gateway_admit). */
+static enum MHD_Result upgrade(struct MHD_Connection *c, struct conn_ctx *ctx)
+{
+	struct strbuf query = STRBUF_INIT;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &query);
+	ctx->query = strbuf_detach(&query, NULL);
+	ctx->answered = ctx->early = true;
+	watch_set(c, true);
+	char *body = NULL;
+	const char *key = ctx->head.value[H_WS_KEY];
+	int refused = gateway_admit(ctx->query, ctx->head.value[H_WS_VERSION], key, &body);
+	reply_init(&ctx->rp);
+	if (refused) {
+		ctx->rp.status = refused;
+		ctx->rp.body = body;
+		ctx->rp.body_len = body ? strlen(body) : 0;
+		ctx->rp.content_type = "application/json";
+		return send_reply(c, ctx);
+	}
+	char accept[29];
+	ws_accept_key(key, accept);
+	struct MHD_Response *resp = MHD_create_response_for_upgrade(on_upgrade, NULL);
+	enum MHD_Result r = MHD_NO;
+	if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_UPGRADE, "websocket") == MHD_YES &&
+	    MHD_add_response_header(resp, "Sec-WebSocket-Accept", accept) == MHD_YES)
+		r = MHD_queue_response(c, MHD_HTTP_SWITCHING_PROTOCOLS, resp);
+	if (resp)
+		MHD_destroy_response(resp);
+	ctx->status = 101;
+	if (r == MHD_YES)
+		ctx->upgrading = true;
+	else
+		gateway_unadmit();
+	return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -427,9 +526,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			reply_header(&ctx->rp, MHD_HTTP_HEADER_CONNECTION, "close");
 			return send_reply(c, ctx);
 		}
+		if (wants_websocket(ctx, url, method))
+			return upgrade(c, ctx);
 		return MHD_YES;
 	}
-	if (ctx->head_too_big) {
+	if (ctx->head_too_big || ctx->early) {
 		*upload_size = 0; /* the answer is queued; the body is not read */
 		return MHD_YES;
 	}
@@ -452,9 +553,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	watch_set(c, true);
 	fill_request(ctx, c, url, method, &rq, &query);
 	reply_init(&ctx->rp);
-	pthread_mutex_lock(&dispatch_lock);
+	server_lock();
 	dispatch(&rq, &ctx->rp);
-	pthread_mutex_unlock(&dispatch_lock);
+	server_unlock();
 	request_release(&rq);
 	strbuf_release(&query);
 	ctx->answered = true;
@@ -542,6 +643,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	watch_set(c, false);
 	if (!ctx)
 		return;
+	if (ctx->upgrading && !ctx->upgraded)
+		gateway_unadmit(); /* the 101 never reached the gateway */
 	if (!config.quiet) {
 		if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
 			fprintf(stderr, "%s %s %d %lldus\n", ctx->method, ctx->path, ctx->status, elapsed_us(&ctx->start));
@@ -552,6 +655,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	reply_release(&ctx->rp);
 	strbuf_release(&ctx->body);
 	free(ctx->path);
+	free(ctx->query);
 	free(ctx);
 	*con_cls = NULL;
 }
@@ -601,13 +705,14 @@ int http_start(unsigned *bound_port, char *err, size_t errlen)
 	int fd = listen_on(config.host, config.port, bound_port, err, errlen);
 	if (fd < 0)
 		return -1;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE;
 	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 				   MHD_OPTION_LISTEN_SOCKET, fd,
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				   MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 				   MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-				   MHD_OPTION_CONNECTION_LIMIT, config.max_connections,
+				   /* upgraded connections (WebSocket sessions) count too */
+				   MHD_OPTION_CONNECTION_LIMIT, config.max_connections + config.max_sessions,
 				   MHD_OPTION_CONNECTION_TIMEOUT, config.timeout_s,
 				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config.max_header_bytes + 4096,
 				   MHD_OPTION_END);

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "control.h"
 #include "fixtures.h"
+#include "gateway.h"
 #include "http.h"
 #include "ids.h"
 #include "store.h"
@@ -203,7 +204,12 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	unsigned port;
+	if (gateway_start(err, sizeof(err))) {
+		store_close();
+		return die(err);
+	}
 	if (http_start(&port, err, sizeof(err))) {
+		gateway_stop();
 		store_close();
 		return die(err);
 	}
@@ -219,6 +225,7 @@ int main(int argc, char **argv)
 	int sig = 0;
 	sigwait(&set, &sig);
 	fprintf(stderr, "stoat-mock: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	gateway_stop(); /* every WebSocket session ends before the daemon stops */
 	http_stop();
 	control_shutdown();
 	store_close();

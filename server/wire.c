@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonw.h"
+#include "sessions.h"
 
 /* A stored JSON text (an OAuth2 setting, a File, relations) in the form cJSON
  * prints it (NULL when unset or unparsable). PERF: the canonical text of the last
@@ -174,9 +175,11 @@ void wire_user(struct strbuf *sb, const struct user *u, enum user_view view, con
 	}
 	const char *rel = view == VIEW_SELF ? "User" : view == VIEW_NONE ? "None" : relationship;
 	str_field(sb, "relationship", rel ? rel : "None");
-	/* DIFF: no presence service; every user is offline (docs/fidelity.md#online) */
+	/* REAL: bridge/v0.rs - online while the user has an events session open
+	 * (sessions.c presence), never when Invisible, and only with the status */
+	bool invisible = u->status_presence && strcmp(u->status_presence, "Invisible") == 0;
 	jsonw_key(sb, "online");
-	jsonw_bool(sb, false);
+	jsonw_bool(sb, show_status && !invisible && presence_online(u->id));
 	jsonw_close(sb, '}');
 }
 

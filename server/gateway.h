@@ -1,0 +1,29 @@
+/* gateway.h: the events WebSocket protocol ("Bonfire", events.md) on top of the
+ * transport (ws.h): authentication by query token or a first Authenticate frame,
+ * Authenticated then Ready, Ping/Pong, presence, and the delivery of published
+ * events to the sessions subscribed to their topics. Runs on the gateway thread;
+ * the functions below may be called from any thread and never wait for it. */
+#ifndef STOAT_GATEWAY_H
+#define STOAT_GATEWAY_H
+
+#include <stddef.h>
+
+/* Starts the gateway thread and takes the events published from then on. Returns
+ * 0, or -1 with a reason in err. */
+int gateway_start(char *err, size_t errlen);
+/* Ends every session and stops the thread: before the HTTP daemon stops. */
+void gateway_stop(void);
+/* Ends every session with a bare drop (reset, state import). Never waits. */
+void gateway_end_all(void);
+
+/* Decides an upgrade request before it is answered: 0 when it may go on (a
+ * session slot is then taken: the connection gives it back when it ends, or
+ * gateway_unadmit() if it never becomes one); else the HTTP status of the refusal,
+ * with its JSON body in *body (malloc'd):
+ *   400 a Sec-WebSocket-Version other than 13, or no Sec-WebSocket-Key
+ *   501 format=msgpack (NotEmulated)
+ *   503 --max-sessions sessions already open (TooManySessions) */
+int gateway_admit(const char *query, const char *ws_version, const char *ws_key, char **body);
+void gateway_unadmit(void);
+
+#endif

@@ -1,0 +1,90 @@
+/* sessions.h: the registry of live events WebSocket sessions, shared by the
+ * gateway thread (which alone changes it) and the HTTP handlers (which read it:
+ * presence for User renders, GET /_mock/sessions).
+ *
+ * One mutex guards everything here and is held only for a few instructions at a
+ * time. Lock order: the store lock (server_lock) before this one, never the other
+ * way round, so a holder of this mutex never waits for the store and an HTTP
+ * handler never waits for the gateway thread.
+ *
+ * Topics (events.md §5.1) are plain strings: a user id, "<user>!" (private), a
+ * server id, "<server>u" (member events), a channel id. A session keeps its own
+ * sorted set; an event goes to every authenticated session holding one of its
+ * topics, once (sessions_match). PERF: one pass over the sessions per event, a
+ * binary search each: 1 000 sessions cost microseconds, and "once per session"
+ * needs no bookkeeping. */
+#ifndef STOAT_SESSIONS_H
+#define STOAT_SESSIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How the session authenticated. */
+enum token_kind { TOKEN_NONE, TOKEN_SESSION, TOKEN_BOT };
+
+#define SESSION_ID_MAX 24
+#define SESSION_USER_MAX 64
+
+struct session {
+	/* set once by sessions_add */
+	char id[SESSION_ID_MAX]; /* "ws-N", N from 1, never reused while the server runs */
+	char *path;              /* the request path of the upgrade */
+	char *query;             /* its query, token value replaced by "[redacted]" */
+	char format[8];          /* "json" */
+	int version;
+	long long connected_ms;  /* wall clock, ms since the epoch */
+	/* written by the gateway thread under the mutex; read by it without */
+	bool authenticated;
+	char user[SESSION_USER_MAX];
+	enum token_kind kind;
+	bool bot;
+	long long last_ping_ms;  /* 0: never */
+	unsigned long long frames_in, frames_out;
+	uint64_t ready_seq;      /* events committed before its Ready are not sent to it */
+	char **topics;           /* sorted, unique */
+	size_t ntopics, topics_cap;
+	void *owner;             /* the gateway's own state for this session */
+	struct session *prev, *next; /* oldest first */
+};
+
+/* Slots for --max-sessions, taken before the upgrade is answered and given back
+ * when the session ends (or the upgrade fails). */
+bool sessions_reserve(unsigned max);
+void sessions_unreserve(void);
+
+/* A new, unauthenticated session (path and query copied). NULL when out of memory. */
+struct session *sessions_add(const char *path, const char *query, const char *format, int version);
+/* Unlinks and frees s (its topics too). */
+void sessions_remove(struct session *s);
+void sessions_authenticate(struct session *s, const char *user_id, enum token_kind kind, bool bot);
+
+void sessions_subscribe(struct session *s, const char *topic);
+void sessions_unsubscribe(struct session *s, const char *topic);
+/* Gateway thread: does s hold one of topics[0..n)? */
+bool sessions_match(const struct session *s, const char *const *topics, size_t n);
+
+void sessions_frame(struct session *s, bool inbound);
+void sessions_ping(struct session *s, long long now_ms);
+
+/* Gateway thread: the first session (oldest), and the one after s (NULL at the
+ * end); the list may be walked without the mutex only by that thread. */
+struct session *sessions_first(void);
+struct session *sessions_next(const struct session *s);
+/* Any thread: calls fn for every session, oldest first, under the mutex (fn must
+ * not call back into this module). */
+void sessions_each(void (*fn)(void *arg, const struct session *s), void *arg);
+size_t sessions_count(void);
+
+/* Presence: how many authenticated sessions each user has open.
+ * presence_add/presence_remove return the count after the change. */
+int presence_add(const char *user_id);
+int presence_remove(const char *user_id);
+/* True while user_id has a session open: what HTTP renders of a User report as
+ * "online" (wire.c). */
+bool presence_online(const char *user_id);
+
+/* Forgets everything (tests). Never while the gateway thread runs. */
+void sessions_reset(void);
+
+#endif
