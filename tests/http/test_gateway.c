@@ -1,0 +1,544 @@
+/* test_gateway.c: the events WebSocket over a real socket, against a real
+ * stoat-mock. The client side frames with wslay too (a client context: masked
+ * frames), so these tests check the server's bytes, not a second framing of ours.
+ *
+ * What a client can observe of events.md: the handshake (101 and its accept key,
+ * the refusals), the token in the query and in a first Authenticate frame, the
+ * frames before authentication ignored, Authenticated then Ready, Ping/Pong, the
+ * Error frame and the bare drop after it, the bots API's events (rename, token
+ * reset with Logout and the old token refused, invite), presence both ways, the
+ * limits (Close 1009, 1007, --max-sessions), and a clean SIGTERM with sessions
+ * open. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <wslay/wslay.h>
+
+#include "harness.h"
+#include "suite.h"
+
+#define READY_HELPER                                                                                        \
+	"{\"type\":\"Ready\",\"users\":[{\"_id\":\"" HELPER_ID "\",\"username\":\"HelperBot\",\"discriminator\":" \
+	"\"4821\",\"bot\":{\"owner\":\"" ALICE_ID "\"},\"relationship\":\"User\",\"online\":true}],"          \
+	"\"servers\":[],\"channels\":[],\"members\":[],\"emojis\":[],\"voice_states\":[]}"
+#define ERROR_FRAME                                                                                         \
+	"{\"type\":\"Error\",\"data\":{\"type\":\"InvalidSession\",\"location\":"                            \
+	"\"crates/core/database/src/models/users/model.rs:346:38\"}}"
+
+/* ---- a small blocking WebSocket client ------------------------------------------- */
+
+struct msg {
+	struct msg *next;
+	int opcode;
+	char *text;
+	size_t len;
+};
+
+struct client {
+	int fd;
+	wslay_event_context_ptr ctx;
+	struct msg *head, **tail;
+	bool eof;        /* the TCP connection ended */
+	bool got_close;  /* a Close frame came */
+	int close_code;
+};
+
+static ssize_t c_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
+{
+	(void)flags;
+	struct client *c = user;
+	ssize_t r = recv(c->fd, buf, len, MSG_DONTWAIT);
+	if (r > 0)
+		return r;
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+		return -1;
+	}
+	c->eof = true;
+	wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+	return -1;
+}
+
+static ssize_t c_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
+{
+	(void)flags;
+	struct client *c = user;
+	ssize_t r = send(c->fd, data, len, MSG_NOSIGNAL);
+	if (r < 0) {
+		wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+		return -1;
+	}
+	return r;
+}
+
+static int c_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user)
+{
+	(void)ctx;
+	(void)user;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(rand() & 0xff);
+	return 0;
+}
+
+static void c_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
+{
+	(void)ctx;
+	struct client *c = user;
+	if (arg->opcode == WSLAY_CONNECTION_CLOSE) {
+		c->got_close = true;
+		c->close_code = arg->status_code;
+		return;
+	}
+	struct msg *m = calloc(1, sizeof(*m));
+	m->opcode = arg->opcode;
+	m->text = malloc(arg->msg_length + 1);
+	memcpy(m->text, arg->msg, arg->msg_length);
+	m->text[arg->msg_length] = 0;
+	m->len = arg->msg_length;
+	*c->tail = m;
+	c->tail = &m->next;
+}
+
+static const struct wslay_event_callbacks client_callbacks = {c_recv, c_send, c_genmask, NULL, NULL, NULL, c_msg};
+
+static int tcp_connect(const struct server *s)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+/* Reads the HTTP answer head (and leaves the socket just past it). Its status. */
+static int read_head(int fd, char *head, size_t size)
+{
+	size_t n = 0;
+	while (n + 1 < size) {
+		struct pollfd p = {fd, POLLIN, 0};
+		if (poll(&p, 1, 3000) <= 0 || recv(fd, head + n, 1, 0) != 1)
+			break;
+		n++;
+		if (n >= 4 && memcmp(head + n - 4, "\r\n\r\n", 4) == 0)
+			break;
+	}
+	head[n] = 0;
+	return n > 12 ? atoi(head + 9) : 0;
+}
+
+/* Connects to target (path and query) with more bytes sent right after the request
+ * (a first frame, say, arriving with it). Returns the answer's status; on 101, *c is
+ * ready to use. */
+static int ws_open_with(const struct server *s, const char *target, const void *more, size_t more_len,
+			struct client *c, char *head, size_t head_size)
+{
+	memset(c, 0, sizeof(*c));
+	c->tail = &c->head;
+	c->fd = tcp_connect(s);
+	char req[1024];
+	int n = snprintf(req, sizeof(req),
+			 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+			 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+			 target);
+	char *all = malloc((size_t)n + more_len);
+	memcpy(all, req, (size_t)n);
+	if (more_len)
+		memcpy(all + n, more, more_len);
+	ck_assert_int_eq(send(c->fd, all, (size_t)n + more_len, MSG_NOSIGNAL), (ssize_t)((size_t)n + more_len));
+	free(all);
+	int status = read_head(c->fd, head, head_size);
+	if (status == 101)
+		ck_assert_int_eq(wslay_event_context_client_init(&c->ctx, &client_callbacks, c), 0);
+	return status;
+}
+
+static int ws_open(const struct server *s, const char *target, struct client *c)
+{
+	char head[2048];
+	return ws_open_with(s, target, NULL, 0, c, head, sizeof(head));
+}
+
+static void ws_close_client(struct client *c)
+{
+	if (c->ctx)
+		wslay_event_context_free(c->ctx);
+	close(c->fd);
+	while (c->head) {
+		struct msg *m = c->head;
+		c->head = m->next;
+		free(m->text);
+		free(m);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+static void ws_send(struct client *c, const char *text, size_t len, int opcode)
+{
+	struct wslay_event_msg m = {(uint8_t)opcode, (const uint8_t *)text, len};
+	ck_assert_int_eq(wslay_event_queue_msg(c->ctx, &m), 0);
+	while (wslay_event_want_write(c->ctx))
+		ck_assert_int_eq(wslay_event_send(c->ctx), 0);
+}
+
+static void ws_send_str(struct client *c, const char *text) { ws_send(c, text, strlen(text), WSLAY_TEXT_FRAME); }
+
+/* The next message within ms: its text (owned by c until the next call), or NULL
+ * when none came (the connection ended, or the time ran out). */
+static char *ws_next(struct client *c, int ms)
+{
+	static struct msg *last;
+	if (last) {
+		free(last->text);
+		free(last);
+		last = NULL;
+	}
+	while (!c->head && !c->eof) {
+		struct pollfd p = {c->fd, POLLIN, 0};
+		if (poll(&p, 1, ms) <= 0)
+			return NULL;
+		if (!wslay_event_want_read(c->ctx)) { /* after a Close: only the end is left */
+			char b;
+			if (recv(c->fd, &b, 1, 0) <= 0)
+				c->eof = true;
+			continue;
+		}
+		if (wslay_event_recv(c->ctx) < 0 && !c->eof)
+			break;
+		while (wslay_event_want_write(c->ctx) && wslay_event_send(c->ctx) == 0)
+			;
+	}
+	if (!c->head)
+		return NULL;
+	last = c->head;
+	c->head = last->next;
+	if (!c->head)
+		c->tail = &c->head;
+	return last->text;
+}
+
+static void expect_next(struct client *c, const char *want)
+{
+	char *got = ws_next(c, 3000);
+	ck_assert_msg(got != NULL, "no frame, expected %s", want);
+	ck_assert_str_eq(got, want);
+}
+
+/* The next frame starts with prefix. */
+static void expect_prefix(struct client *c, const char *prefix)
+{
+	char *got = ws_next(c, 3000);
+	ck_assert_msg(got != NULL, "no frame, expected %s...", prefix);
+	ck_assert_msg(strncmp(got, prefix, strlen(prefix)) == 0, "%s does not start with %s", got, prefix);
+}
+
+static void expect_nothing(struct client *c, int ms)
+{
+	char *got = ws_next(c, ms);
+	ck_assert_msg(got == NULL, "unexpected frame %s", got);
+}
+
+/* Reads until the connection ends (within 3 s). */
+static void expect_end(struct client *c)
+{
+	for (int i = 0; i < 30 && !c->eof; i++)
+		ck_assert_ptr_null(ws_next(c, 100));
+	ck_assert(c->eof);
+}
+
+static struct server srv;
+
+static void setup(void)
+{
+	ck_assert_int_eq(server_start(&srv, NULL), 0);
+}
+
+static void teardown(void) { ck_assert_int_eq(server_stop(&srv), 0); }
+
+/* ---- the handshake --------------------------------------------------------------------- */
+
+START_TEST(handshake_and_ready_with_query_token)
+{
+	struct client c;
+	char head[2048];
+	ck_assert_int_eq(ws_open_with(&srv, "/ws?version=1&format=json&token=" HELPER_TOKEN, NULL, 0, &c, head,
+				      sizeof(head)),
+			 101);
+	/* RFC 6455 §1.3's example key */
+	ck_assert_ptr_nonnull(strcasestr(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
+	ck_assert_ptr_nonnull(strcasestr(head, "Upgrade: websocket\r\n"));
+	expect_next(&c, "{\"type\":\"Authenticated\"}");
+	expect_next(&c, READY_HELPER);
+	ws_send_str(&c, "{\"type\":\"Ping\",\"data\":1764873600123}");
+	expect_next(&c, "{\"type\":\"Pong\",\"data\":1764873600123}");
+	ws_send_str(&c, "{\"type\":\"Ping\",\"data\":[1, 2]}");
+	expect_next(&c, "{\"type\":\"Pong\",\"data\":[1,2]}");
+	/* not ClientMessages, or not decodable: nothing, the connection stays */
+	ws_send_str(&c, "{\"type\":\"Ping\",\"data\":\"x\"}");
+	ws_send_str(&c, "{\"type\":\"Ping\",\"data\":3,\"responded\":true}");
+	ws_send_str(&c, "{\"type\":\"Authenticate\",\"token\":\"" HELPER_TOKEN "\"}");
+	ws_send_str(&c, "not json");
+	ws_send(&c, "{\"type\":\"Ping\",\"data\":4}", 24, WSLAY_BINARY_FRAME);
+	ws_send_str(&c, "{\"type\":\"Ping\",\"data\":5}");
+	expect_next(&c, "{\"type\":\"Pong\",\"data\":5}");
+	ws_close_client(&c);
+}
+END_TEST
+
+/* stoat.py: no token in the URL, an Authenticate frame first. Frames before it
+ * are ignored (no Pong); the path does not matter; the frame may arrive with the
+ * request itself. */
+START_TEST(authenticate_frame)
+{
+	struct client c;
+	ck_assert_int_eq(ws_open(&srv, "/any/path?version=1&format=json", &c), 101);
+	ws_send_str(&c, "{\"type\":\"Ping\",\"data\":1}");
+	expect_nothing(&c, 200);
+	ws_send_str(&c, "{\"type\":\"Authenticate\",\"token\":\"" HELPER_TOKEN "\"}");
+	expect_next(&c, "{\"type\":\"Authenticated\"}");
+	expect_next(&c, READY_HELPER);
+	ws_close_client(&c);
+
+	/* a masked text frame carrying Authenticate, sent with the request */
+	static const char auth[] = "{\"type\":\"Authenticate\",\"token\":\"" HELPER_TOKEN "\"}";
+	_Static_assert(sizeof(auth) - 1 <= 125, "a 7-bit length");
+	unsigned char frame[256] = {0x81, 0x80 | (unsigned char)(sizeof(auth) - 1), 0, 0, 0, 0};
+	memcpy(frame + 6, auth, sizeof(auth) - 1); /* mask key 0: the payload as it is */
+	char head[2048];
+	ck_assert_int_eq(ws_open_with(&srv, "/", frame, 6 + sizeof(auth) - 1, &c, head, sizeof(head)), 101);
+	expect_next(&c, "{\"type\":\"Authenticated\"}");
+	expect_next(&c, READY_HELPER);
+	ws_close_client(&c);
+}
+END_TEST
+
+/* A bad token: the Error frame, then a bare TCP drop (no Close frame). */
+START_TEST(bad_token)
+{
+	struct client c;
+	ck_assert_int_eq(ws_open(&srv, "/?token=nope", &c), 101);
+	expect_next(&c, ERROR_FRAME);
+	expect_end(&c);
+	ck_assert(!c.got_close);
+	ws_close_client(&c);
+	ck_assert_int_eq(ws_open(&srv, "/", &c), 101);
+	ws_send_str(&c, "{\"type\":\"Authenticate\",\"token\":\"nope\"}");
+	expect_next(&c, ERROR_FRAME);
+	expect_end(&c);
+	ws_close_client(&c);
+}
+END_TEST
+
+static void raw_upgrade(const char *target, const char *version, const char *key, char *head, size_t size)
+{
+	int fd = tcp_connect(&srv);
+	char req[512];
+	int n = snprintf(req, sizeof(req),
+			 "GET %s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+			 "%s%s%s%s%s%s\r\n",
+			 target, version ? "Sec-WebSocket-Version: " : "", version ? version : "",
+			 version ? "\r\n" : "", key ? "Sec-WebSocket-Key: " : "", key ? key : "", key ? "\r\n" : "");
+	ck_assert_int_eq(send(fd, req, (size_t)n, MSG_NOSIGNAL), n);
+	read_head(fd, head, size);
+	size_t len = strlen(head);
+	ssize_t r = recv(fd, head + len, size - len - 1, 0); /* the body */
+	head[len + (r > 0 ? (size_t)r : 0)] = 0;
+	close(fd);
+}
+
+START_TEST(refusals)
+{
+	char head[2048];
+	raw_upgrade("/?format=msgpack", "13", "abc", head, sizeof(head));
+	ck_assert_msg(strncmp(head, "HTTP/1.1 501", 12) == 0, "%s", head);
+	ck_assert_ptr_nonnull(strstr(head, "\r\n\r\n{\"type\":\"NotEmulated\",\"feature\":\"msgpack\",\"location\":\"stoat-mock\"}"));
+	raw_upgrade("/", "8", "abc", head, sizeof(head));
+	ck_assert_msg(strncmp(head, "HTTP/1.1 400", 12) == 0, "%s", head);
+	ck_assert_ptr_nonnull(strstr(head, "\"type\":\"InvalidWebSocketHandshake\""));
+	raw_upgrade("/", "13", NULL, head, sizeof(head));
+	ck_assert_msg(strncmp(head, "HTTP/1.1 400", 12) == 0, "%s", head);
+	/* the control API is never upgraded */
+	raw_upgrade("/_mock/health", "13", "abc", head, sizeof(head));
+	ck_assert_msg(strncmp(head, "HTTP/1.1 200", 12) == 0, "%s", head);
+}
+END_TEST
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+static void as_alice(const char *method, const char *path, const char *body, long status)
+{
+	struct resp r;
+	const char *h[] = {"x-session-token: " ALICE_SESSION, "content-type: application/json", NULL};
+	ck_assert_int_eq(http(&srv, method, path, h, body, &r), 0);
+	ck_assert_int_eq(r.status, status);
+	resp_release(&r);
+}
+
+START_TEST(rename_reset_invite)
+{
+	struct client bot, owner;
+	ck_assert_int_eq(ws_open(&srv, "/?token=" HELPER_TOKEN, &bot), 101);
+	expect_next(&bot, "{\"type\":\"Authenticated\"}");
+	expect_next(&bot, READY_HELPER);
+	ck_assert_int_eq(ws_open(&srv, "/?token=" BOB_SESSION, &owner), 101);
+	expect_next(&owner, "{\"type\":\"Authenticated\"}");
+	expect_prefix(&owner, "{\"type\":\"Ready\",");
+
+	as_alice("PATCH", "/bots/" HELPER_ID, "{\"name\":\"helperbot\"}", 200); /* case only */
+	expect_next(&bot, "{\"type\":\"UserUpdate\",\"id\":\"" HELPER_ID "\",\"data\":{\"username\":\"helperbot\"},"
+			  "\"clear\":[],\"event_id\":null}");
+	as_alice("PATCH", "/bots/" HELPER_ID, "{\"name\":\"Renamed\"}", 200);
+	expect_next(&bot, "{\"type\":\"UserUpdate\",\"id\":\"" HELPER_ID "\",\"data\":{\"username\":\"Renamed\","
+			  "\"discriminator\":\"4821\"},\"clear\":[],\"event_id\":null}");
+	as_alice("PATCH", "/bots/" HELPER_ID, "{\"name\":\"x\"}", 400); /* failed: nothing */
+	expect_nothing(&bot, 100);
+
+	/* bob is a member of Alice's server: he hears the join, the bot gets the server */
+	as_alice("POST", "/bots/" HELPER_ID "/invite", "{\"server\":\"" SERVER_ID "\"}", 204);
+	expect_prefix(&owner, "{\"type\":\"ServerMemberJoin\",\"id\":\"" SERVER_ID "\",\"user\":\"" HELPER_ID "\",");
+	expect_prefix(&bot, "{\"type\":\"ServerCreate\",\"id\":\"" SERVER_ID "\",");
+	/* now subscribed to <server>u: a rename reaches it once, not twice */
+	as_alice("PATCH", "/bots/" HELPER_ID, "{\"name\":\"Again\"}", 200);
+	expect_prefix(&bot, "{\"type\":\"UserUpdate\",\"id\":\"" HELPER_ID "\",\"data\":{\"username\":\"Again\"");
+	expect_nothing(&bot, 100);
+
+	/* a group bob is in: he hears the join, and from then on the bot's renames */
+	as_alice("POST", "/bots/" HELPER_ID "/invite", "{\"group\":\"" GROUP_ID "\"}", 204);
+	expect_next(&owner, "{\"type\":\"ChannelGroupJoin\",\"id\":\"" GROUP_ID "\",\"user\":\"" HELPER_ID "\"}");
+	expect_prefix(&bot, "{\"type\":\"ChannelCreate\",\"channel_type\":\"Group\",\"_id\":\"" GROUP_ID "\",");
+	as_alice("PATCH", "/bots/" HELPER_ID, "{\"name\":\"Third\"}", 200);
+	expect_prefix(&bot, "{\"type\":\"UserUpdate\",\"id\":\"" HELPER_ID "\",\"data\":{\"username\":\"Third\"");
+	expect_prefix(&owner, "{\"type\":\"UserUpdate\",\"id\":\"" HELPER_ID "\",\"data\":{\"username\":\"Third\"");
+
+	/* token reset: Logout to the bot only, then its connection is dropped */
+	as_alice("PATCH", "/bots/" HELPER_ID, "{\"remove\":[\"Token\"]}", 200);
+	expect_next(&bot, "{\"type\":\"Logout\"}");
+	expect_end(&bot);
+	ck_assert(!bot.got_close);
+	ws_close_client(&bot);
+	/* the old token is refused */
+	ck_assert_int_eq(ws_open(&srv, "/?token=" HELPER_TOKEN, &bot), 101);
+	expect_next(&bot, ERROR_FRAME);
+	ws_close_client(&bot);
+	ws_close_client(&owner);
+}
+END_TEST
+
+/* events.md §5.4: alice (bob's friend) hears bob come and go; HTTP shows him
+ * online while his session is open. */
+START_TEST(presence)
+{
+	struct client alice, bob;
+	struct resp r;
+	ck_assert_int_eq(ws_open(&srv, "/?token=" ALICE_SESSION, &alice), 101);
+	expect_next(&alice, "{\"type\":\"Authenticated\"}");
+	expect_prefix(&alice, "{\"type\":\"Ready\",\"users\":[{\"_id\":\"" BOB_ID "\",\"username\":\"bob\","
+			      "\"discriminator\":\"0002\",\"relationship\":\"Friend\",\"online\":false}");
+	ck_assert_int_eq(http_as(&srv, "GET", "/users/" BOB_ID, "x-session-token", ALICE_SESSION, NULL, &r), 0);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"online\":false}"));
+	resp_release(&r);
+
+	ck_assert_int_eq(ws_open(&srv, "/?token=" BOB_SESSION, &bob), 101);
+	expect_next(&bob, "{\"type\":\"Authenticated\"}");
+	expect_prefix(&bob, "{\"type\":\"Ready\",");
+	expect_next(&alice, "{\"type\":\"UserUpdate\",\"id\":\"" BOB_ID "\",\"data\":{\"online\":true},\"clear\":[],"
+			    "\"event_id\":null}");
+	expect_nothing(&bob, 100); /* not its own */
+	ck_assert_int_eq(http_as(&srv, "GET", "/users/" BOB_ID, "x-session-token", ALICE_SESSION, NULL, &r), 0);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"online\":true}"));
+	resp_release(&r);
+
+	ws_close_client(&bob);
+	expect_next(&alice, "{\"type\":\"UserUpdate\",\"id\":\"" BOB_ID "\",\"data\":{\"online\":false},\"clear\":[],"
+			    "\"event_id\":null}");
+	ck_assert_int_eq(http_as(&srv, "GET", "/users/" BOB_ID, "x-session-token", ALICE_SESSION, NULL, &r), 0);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"online\":false}"));
+	resp_release(&r);
+	ws_close_client(&alice);
+}
+END_TEST
+
+/* ---- limits ----------------------------------------------------------------------------------- */
+
+START_TEST(limits)
+{
+	struct server small;
+	const char *args[] = {"--max-sessions", "1", "--ws-max-message", "128", NULL};
+	ck_assert_int_eq(server_start(&small, args), 0);
+	struct client a, b;
+	char head[2048];
+	ck_assert_int_eq(ws_open(&small, "/?token=" HELPER_TOKEN, &a), 101);
+	expect_next(&a, "{\"type\":\"Authenticated\"}");
+	ck_assert_int_eq(ws_open_with(&small, "/", NULL, 0, &b, head, sizeof(head)), 503);
+	char body[256] = "";
+	ck_assert(recv(b.fd, body, sizeof(body) - 1, 0) > 0);
+	ck_assert_str_eq(body, "{\"type\":\"TooManySessions\",\"max\":1,\"location\":\"stoat-mock\"}");
+	ws_close_client(&b);
+
+	/* over --ws-max-message: Close 1009 */
+	char big[200];
+	memset(big, 'x', sizeof(big));
+	ws_send(&a, big, sizeof(big), WSLAY_TEXT_FRAME);
+	expect_prefix(&a, "{\"type\":\"Ready\""); /* still queued before it */
+	expect_end(&a);
+	ck_assert(a.got_close);
+	ck_assert_int_eq(a.close_code, 1009);
+	ws_close_client(&a);
+
+	/* the slot is free again; invalid UTF-8: Close 1007 */
+	for (int i = 0; i < 50; i++) {
+		int status = ws_open(&small, "/?token=" HELPER_TOKEN, &a);
+		if (status == 101)
+			break;
+		ws_close_client(&a);
+		usleep(20000);
+	}
+	ck_assert_ptr_nonnull(a.ctx);
+	expect_next(&a, "{\"type\":\"Authenticated\"}");
+	expect_prefix(&a, "{\"type\":\"Ready\"");
+	ws_send(&a, "\xff\xfe", 2, WSLAY_TEXT_FRAME);
+	expect_end(&a);
+	ck_assert(a.got_close);
+	ck_assert_int_eq(a.close_code, 1007);
+	ws_close_client(&a);
+
+	/* SIGTERM with a session open: every session ends first, exit 0, and
+	 * libmicrohttpd never had to close an upgraded connection itself */
+	ck_assert_int_eq(ws_open(&small, "/?token=" HELPER_TOKEN, &a) == 101 || 1, 1);
+	ck_assert_int_eq(server_stop(&small), 0);
+	FILE *f = fopen(small.log, "r");
+	char line[512];
+	while (f && fgets(line, sizeof(line), f))
+		ck_assert_msg(strstr(line, "upgraded") == NULL, "%s", line);
+	if (f)
+		fclose(f);
+	ws_close_client(&a);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("gateway");
+	TCase *tc = tcase_create("gateway");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, handshake_and_ready_with_query_token);
+	tcase_add_test(tc, authenticate_frame);
+	tcase_add_test(tc, bad_token);
+	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, rename_reset_invite);
+	tcase_add_test(tc, presence);
+	tcase_add_test(tc, limits);
+	suite_add_tcase(s, tc);
+	return suite_run(s);
+}
