@@ -139,7 +139,7 @@ static char *refusal(const char *type, const char *extra_key, const char *extra_
 	return strbuf_detach(&sb, NULL);
 }
 
-/* DIFF: the refusals are the mock's own (README, "Connecting a bot"): the real
+/* DIFF: the refusals are the mock's own (docs/fidelity.md#gateway-refusals): the real
  * server has no session limit and speaks msgpack; tungstenite drops a bad
  * handshake without an answer, the mock says what was wrong. */
 int gateway_admit(const char *query, const char *ws_version, const char *ws_key, char **body)
@@ -332,7 +332,7 @@ static void typing(struct gw *g, const char *channel, bool begin)
 
 /* Subscribe: only a non-bot member of the server gets its member events.
  * DIFF: kept for the session's life (the real server keeps the 5 most recent,
- * for 15 minutes). */
+ * for 15 minutes; docs/fidelity.md#gateway-objects). */
 static void subscribe(struct gw *g, const char *server_id)
 {
 	long long granted;

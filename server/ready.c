@@ -9,7 +9,8 @@
  * ULID (ServerMemberJoin shows the time of the invite); a server has no
  * approximate_member_count; permissions are the mock's model (docs/fidelity.md
  * #permissions): owner or privileged user all, a member its server's defaults
- * plus the fixture's grant, no role or channel overrides. */
+ * plus the fixture's grant, no role or channel overrides
+ * (docs/fidelity.md#gateway-objects). */
 #include "ready.h"
 
 #include <stdio.h>
@@ -385,7 +386,8 @@ int ready_build(const struct user *u, struct ready *out)
 	jsonw_key(sb, "voice_states");
 	jsonw_raw(sb, "[]");
 	/* REAL: impl.rs - no policy_changes for a bot. DIFF (opt-in): --ready-policy-changes
-	 * always gives bots [] too, which stoat.js 7.3.4 needs (docs/fidelity.md) */
+	 * always gives bots [] too, which stoat.js 7.3.4 needs
+	 * (docs/fidelity.md#policy-changes) */
 	if (!bot || config.ready_policy == READY_POLICY_ALWAYS) {
 		jsonw_key(sb, "policy_changes");
 		jsonw_raw(sb, "[]");
