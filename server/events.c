@@ -115,15 +115,42 @@ static void publish_user(const char *user_id, struct strbuf *sb)
 	store_ids_free(servers, n);
 }
 
+/* Publishes sb's text (emptied) to one topic. */
+static void publish_to(const char *topic, struct strbuf *sb)
+{
+	const char *topics[] = {topic};
+	events_publish(topics, 1, strbuf_detach(sb, NULL));
+}
+
+/* ... to U! (private in the real server): that user's sessions alone. */
+static void publish_private(const char *user_id, struct strbuf *sb)
+{
+	char priv[TOPIC_MAX];
+	snprintf(priv, sizeof(priv), "%s!", user_id);
+	publish_to(priv, sb);
+}
+
+/* {"type":T,"id":I[,"user":U] ...then the caller's keys and the closing brace */
+static void event_begin(struct strbuf *sb, const char *type, const char *id, const char *user)
+{
+	jsonw_open(sb, '{');
+	jsonw_key(sb, "type");
+	jsonw_string(sb, type);
+	if (id) {
+		jsonw_key(sb, "id");
+		jsonw_string(sb, id);
+	}
+	if (user) {
+		jsonw_key(sb, "user");
+		jsonw_string(sb, user);
+	}
+}
+
 /* {"type":"UserUpdate","id":U,"data":{ ...then the caller's keys, closed by
  * user_update_end */
 static void user_update_begin(struct strbuf *sb, const char *user_id)
 {
-	jsonw_open(sb, '{');
-	jsonw_key(sb, "type");
-	jsonw_string(sb, "UserUpdate");
-	jsonw_key(sb, "id");
-	jsonw_string(sb, user_id);
+	event_begin(sb, "UserUpdate", user_id, NULL);
 	jsonw_key(sb, "data");
 	jsonw_open(sb, '{');
 }
@@ -178,10 +205,10 @@ void events_user_deleted(const char *user_id)
 /* REAL: bots/model.rs remove_field(Token) - EventV1::Logout.private(bot id) */
 void events_logout(const char *user_id)
 {
-	char priv[TOPIC_MAX];
-	snprintf(priv, sizeof(priv), "%s!", user_id);
-	const char *topics[] = {priv};
-	events_publish(topics, 1, strdup("{\"type\":\"Logout\"}"));
+	struct strbuf sb = STRBUF_INIT;
+	event_begin(&sb, "Logout", NULL, NULL);
+	jsonw_close(&sb, '}');
+	publish_private(user_id, &sb);
 }
 
 static long long now_ms(void)
@@ -198,26 +225,15 @@ void events_server_joined(const char *server_id, const char *user_id)
 	struct strbuf sb = STRBUF_INIT;
 	struct store_row server = {0};
 	struct user u = {0};
-	jsonw_open(&sb, '{');
-	jsonw_key(&sb, "type");
-	jsonw_string(&sb, "ServerMemberJoin");
-	jsonw_key(&sb, "id");
-	jsonw_string(&sb, server_id);
-	jsonw_key(&sb, "user");
-	jsonw_string(&sb, user_id);
+	event_begin(&sb, "ServerMemberJoin", server_id, user_id);
 	jsonw_key(&sb, "member");
 	ready_member(&sb, server_id, user_id, now_ms());
 	jsonw_close(&sb, '}');
-	const char *to_server[] = {server_id};
-	events_publish(to_server, 1, strbuf_detach(&sb, NULL));
+	publish_to(server_id, &sb);
 
 	if (store_server_for_user(server_id, user_id, &server) != 1 || store_user_get(user_id, &u) != 1)
 		goto out;
-	jsonw_open(&sb, '{');
-	jsonw_key(&sb, "type");
-	jsonw_string(&sb, "ServerCreate");
-	jsonw_key(&sb, "id");
-	jsonw_string(&sb, server_id);
+	event_begin(&sb, "ServerCreate", server_id, NULL);
 	jsonw_key(&sb, "server");
 	if (ready_server_json(&sb, &server))
 		goto out;
@@ -229,10 +245,7 @@ void events_server_joined(const char *server_id, const char *user_id)
 	jsonw_key(&sb, "voice_states");
 	jsonw_raw(&sb, "[]");
 	jsonw_close(&sb, '}');
-	char priv[TOPIC_MAX];
-	snprintf(priv, sizeof(priv), "%s!", user_id);
-	const char *to_member[] = {priv};
-	events_publish(to_member, 1, strbuf_detach(&sb, NULL));
+	publish_private(user_id, &sb);
 out:
 	strbuf_release(&sb);
 	store_row_release(&server);
@@ -245,29 +258,17 @@ void events_group_joined(const char *channel_id, const char *user_id)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct store_row channel = {0};
-	jsonw_open(&sb, '{');
-	jsonw_key(&sb, "type");
-	jsonw_string(&sb, "ChannelGroupJoin");
-	jsonw_key(&sb, "id");
-	jsonw_string(&sb, channel_id);
-	jsonw_key(&sb, "user");
-	jsonw_string(&sb, user_id);
+	event_begin(&sb, "ChannelGroupJoin", channel_id, user_id);
 	jsonw_close(&sb, '}');
-	const char *to_group[] = {channel_id};
-	events_publish(to_group, 1, strbuf_detach(&sb, NULL));
+	publish_to(channel_id, &sb);
 
 	if (store_channel_row(channel_id, &channel) != 1)
 		goto out;
-	jsonw_open(&sb, '{');
-	jsonw_key(&sb, "type");
-	jsonw_string(&sb, "ChannelCreate");
+	event_begin(&sb, "ChannelCreate", NULL, NULL);
 	if (ready_channel_fields(&sb, &channel))
 		goto out;
 	jsonw_close(&sb, '}');
-	char priv[TOPIC_MAX];
-	snprintf(priv, sizeof(priv), "%s!", user_id);
-	const char *to_member[] = {priv};
-	events_publish(to_member, 1, strbuf_detach(&sb, NULL));
+	publish_private(user_id, &sb);
 out:
 	strbuf_release(&sb);
 	store_row_release(&channel);

@@ -95,9 +95,10 @@ static sqlite3_stmt *prep(const char *sql, const char *a, const char *b)
 	return st;
 }
 
-/* Every row of st through read into a growing array. */
-static int rows(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, struct store_row *), struct store_row **out,
-		size_t *n)
+/* Every row of st, each read by read into the next item of size bytes of a
+ * growing array (*out, *n); on a failure the items read are freed with release. */
+static int collect(sqlite3_stmt *st, size_t size, void (*read)(sqlite3_stmt *, void *), void (*release)(void *),
+		   void **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -108,21 +109,44 @@ static int rows(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, struct store_row 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
-			struct store_row *grown = realloc(*out, cap * sizeof(*grown));
+			void *grown = realloc(*out, cap * size);
 			if (!grown)
 				break;
 			*out = grown;
 		}
-		read(st, &(*out)[(*n)++]);
+		read(st, (char *)*out + (*n)++ * size);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_rows_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	if (rc == SQLITE_DONE)
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		release((char *)*out + i * size);
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}
+
+static void read_server_item(sqlite3_stmt *st, void *item) { read_server(st, item); }
+static void read_channel_item(sqlite3_stmt *st, void *item) { read_channel(st, item); }
+static void release_row_item(void *item) { store_row_release(item); }
+static void read_id_item(sqlite3_stmt *st, void *item) { *(char **)item = col(st, 0); }
+static void release_id_item(void *item) { free(*(char **)item); }
+
+static int rows(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), struct store_row **out, size_t *n)
+{
+	void *items;
+	int rc = collect(st, sizeof(**out), read, release_row_item, &items, n);
+	*out = items;
+	return rc;
+}
+
+static int ids(sqlite3_stmt *st, char ***out, size_t *n)
+{
+	void *items;
+	int rc = collect(st, sizeof(**out), read_id_item, release_id_item, &items, n);
+	*out = items;
+	return rc;
 }
 
 static int one(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, struct store_row *), struct store_row *out)
@@ -136,37 +160,9 @@ static int one(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, struct store_row *
 	return found;
 }
 
-static int ids(sqlite3_stmt *st, char ***out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			char **grown = realloc(*out, cap * sizeof(*grown));
-			if (!grown)
-				break;
-			*out = grown;
-		}
-		(*out)[(*n)++] = col(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_ids_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
-}
-
 int store_servers_of_user(const char *user_id, struct store_row **out, size_t *n)
 {
-	return rows(prep(SQL_SERVERS_OF_USER, user_id, NULL), read_server, out, n);
+	return rows(prep(SQL_SERVERS_OF_USER, user_id, NULL), read_server_item, out, n);
 }
 
 int store_server_for_user(const char *server_id, const char *user_id, struct store_row *out)
@@ -181,12 +177,12 @@ int store_server_ids_of_user(const char *user_id, char ***out, size_t *n)
 
 int store_server_channels(const char *server_id, struct store_row **out, size_t *n)
 {
-	return rows(prep(SQL_SERVER_CHANNELS, server_id, NULL), read_channel, out, n);
+	return rows(prep(SQL_SERVER_CHANNELS, server_id, NULL), read_channel_item, out, n);
 }
 
 int store_groups_of_user(const char *user_id, struct store_row **out, size_t *n)
 {
-	return rows(prep(SQL_GROUPS_OF_USER, user_id, NULL), read_channel, out, n);
+	return rows(prep(SQL_GROUPS_OF_USER, user_id, NULL), read_channel_item, out, n);
 }
 
 int store_channel_row(const char *id, struct store_row *out)
