@@ -23,6 +23,7 @@
 #include "gw_message.h"
 #include "jsonw.h"
 #include "lock.h"
+#include "path.h"
 #include "ready.h"
 #include "sessions.h"
 #include "store.h"
@@ -60,30 +61,6 @@ struct query {
 	char *token; /* percent-decoded, malloc'd; NULL: none */
 };
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-static char *decode(const char *v, size_t n)
-{
-	char *out = malloc(n + 1);
-	size_t k = 0;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		int hi, lo;
-		if (v[i] == '%' && i + 2 < n && (hi = hexval(v[i + 1])) >= 0 && (lo = hexval(v[i + 2])) >= 0) {
-			out[k++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			out[k++] = v[i] == '+' ? ' ' : v[i];
-		}
-	}
-	out[k] = 0;
-	return out;
-}
-
 /* REAL: crates/bonfire/src/config.rs - version (unparsable: 1), format (json
  * unless msgpack), token; other keys ignored; the first of each key counts. */
 static void parse_query(const char *q, struct query *out)
@@ -98,7 +75,7 @@ static void parse_query(const char *q, struct query *out)
 			klen = len;
 		const char *v = p + klen + (klen < len);
 		size_t vlen = len - (size_t)(v - p);
-		char *value = decode(v, vlen);
+		char *value = path_query_value(v, vlen);
 		if (value) {
 			if (klen == 7 && strncmp(p, "version", 7) == 0 && !have_version) {
 				char *end;
