@@ -5,7 +5,8 @@
  * 5 from 5.0 and 5e0 (only the first is a usize) and reads integers up to 2^64-1
  * exactly. So a Ping's numbers are read again from their text in the frame: the
  * k-th number of the tree (in document order, which cJSON keeps) is the k-th
- * number token of the text outside strings. */
+ * number token of the text outside strings. Everything here is linear in the
+ * frame's size: a 1 MiB frame of numbers costs one pass, not one per number. */
 #include "gw_message.h"
 
 #include <ctype.h>
@@ -38,10 +39,11 @@ static bool too_deep(const cJSON *v, int depth)
 	return false;
 }
 
-/* The k-th number token (0-based) of text[0..n), outside strings; NULL if none. */
-static const char *number_token(const char *text, size_t n, size_t k, size_t *len)
+/* The next number token of text[0..n) at or after *pos, outside strings (*pos
+ * must not be inside one); NULL when there is none. *pos moves past it. */
+static const char *next_number(const char *text, size_t n, size_t *pos, size_t *len)
 {
-	size_t i = 0;
+	size_t i = *pos;
 	while (i < n) {
 		char c = text[i];
 		if (c == '"') {
@@ -55,14 +57,13 @@ static const char *number_token(const char *text, size_t n, size_t k, size_t *le
 			size_t start = i;
 			while (i < n && (isdigit((unsigned char)text[i]) || strchr("+-.eE", text[i])))
 				i++;
-			if (k-- == 0) {
-				*len = i - start;
-				return text + start;
-			}
-			continue;
+			*pos = i;
+			*len = i - start;
+			return text + start;
 		}
 		i++;
 	}
+	*pos = n;
 	return NULL;
 }
 
@@ -79,16 +80,11 @@ static bool numbers_before(const cJSON *root, const cJSON *v, size_t *count)
 	return false;
 }
 
-/* The unsigned integer number node v as serde reads it into an integer type no
- * larger than max: its decimal text into sb, or false (a float, an exponent, out
+/* The text of a number token as serde reads it into an unsigned integer type no
+ * larger than max: its decimal digits into sb, or false (a float, an exponent, out
  * of range). REAL: serde_json parse_integer - "-0" is the integer 0. */
-static bool unsigned_text(const char *text, size_t n, const cJSON *root, const cJSON *v, unsigned long long max,
-			  struct strbuf *sb)
+static bool unsigned_text(const char *t, size_t len, unsigned long long max, struct strbuf *sb)
 {
-	size_t k = 0, len;
-	if (!cJSON_IsNumber(v) || !numbers_before(root, v, &k))
-		return false;
-	const char *t = number_token(text, n, k, &len);
 	if (!t)
 		return false;
 	bool negative = t[0] == '-';
@@ -111,22 +107,29 @@ static bool unsigned_text(const char *text, size_t n, const cJSON *root, const c
 }
 
 /* Ping's data: #[serde(untagged)] enum Ping { Binary(Vec<u8>), Number(usize) },
- * tried in that order; written back the way serde writes it. */
+ * tried in that order; written back the way serde writes it. The numbers of data
+ * are consecutive number tokens of the text, after those that come before it:
+ * one pass over the text whatever the size of the array. */
 static char *ping_data(const char *text, size_t n, const cJSON *root, const cJSON *data)
 {
 	struct strbuf sb = STRBUF_INIT;
-	bool ok;
-	if (cJSON_IsArray(data)) {
+	size_t before = 0, pos = 0, len = 0;
+	const char *t = NULL;
+	bool ok = numbers_before(root, data, &before);
+	for (size_t i = 0; ok && i < before; i++)
+		ok = next_number(text, n, &pos, &len) != NULL;
+	if (ok && cJSON_IsArray(data)) {
 		strbuf_adds(&sb, "[");
-		ok = true;
 		for (const cJSON *b = data->child; b && ok; b = b->next) {
 			if (b != data->child)
 				strbuf_adds(&sb, ",");
-			ok = unsigned_text(text, n, root, b, 255, &sb);
+			t = cJSON_IsNumber(b) ? next_number(text, n, &pos, &len) : NULL;
+			ok = unsigned_text(t, len, 255, &sb);
 		}
 		strbuf_adds(&sb, "]");
-	} else {
-		ok = unsigned_text(text, n, root, data, ~0ULL, &sb);
+	} else if (ok) {
+		t = cJSON_IsNumber(data) ? next_number(text, n, &pos, &len) : NULL;
+		ok = unsigned_text(t, len, ~0ULL, &sb);
 	}
 	if (!ok) {
 		strbuf_release(&sb);

@@ -58,6 +58,7 @@ struct ws_conn {
 	bool server_closed; /* we sent the first Close (ours or wslay's) */
 	bool client_closed; /* the peer sent the first Close */
 	bool dirty;
+	bool in_recv;       /* inside wslay_event_recv (its callbacks): no writing */
 	long long end_at;   /* ms (monotonic) the current state gives up; 0: none */
 	long long timer_at; /* ws_timer; 0: none */
 	void (*timer_fn)(struct ws_conn *c, void *arg);
@@ -233,6 +234,14 @@ static void settle_all(void)
 	}
 }
 
+static int recv_frames(struct ws_conn *c)
+{
+	c->in_recv = true;
+	int rc = wslay_event_recv(c->ctx);
+	c->in_recv = false;
+	return rc;
+}
+
 /* ---- the protocol's calls ---------------------------------------------------------- */
 
 bool ws_ending(const struct ws_conn *c) { return c->end || c->state != CONN_OPEN; }
@@ -241,6 +250,12 @@ int ws_send_text(struct ws_conn *c, const char *text, size_t n)
 {
 	if (ws_ending(c))
 		return -1;
+	/* the queue is what the socket would not take: write first, then judge */
+	if (wslay_event_get_queued_msg_length(c->ctx) + n > config.ws_max_queue && !c->in_recv &&
+	    wslay_event_send(c->ctx) < 0) {
+		ws_drop(c);
+		return -1;
+	}
 	if (wslay_event_get_queued_msg_length(c->ctx) + n > config.ws_max_queue) {
 		ws_drop(c); /* a reader this slow is dropped; nobody else waits for it */
 		return -1;
@@ -400,7 +415,7 @@ static void adopt_job(void *arg)
 	handlers->open(c, a->path, a->query);
 	adoption_free(a);
 	/* frames that came with the request (extra) and since: epoll will not say */
-	if (!c->end && wslay_event_recv(c->ctx) < 0)
+	if (!c->end && recv_frames(c) < 0)
 		c->end = true;
 	touch(c);
 }
@@ -493,7 +508,7 @@ static void *loop(void *arg)
 			}
 			if (c->end)
 				continue;
-			if ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && wslay_event_recv(c->ctx) < 0)
+			if ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && recv_frames(c) < 0)
 				c->end = true;
 			if (!c->end && (evs[i].events & EPOLLOUT) && wslay_event_send(c->ctx) < 0)
 				c->end = true;

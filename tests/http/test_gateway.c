@@ -375,13 +375,18 @@ END_TEST
 
 /* ---- events ------------------------------------------------------------------------------- */
 
-static void as_alice(const char *method, const char *path, const char *body, long status)
+static void as_alice_on(const struct server *s, const char *method, const char *path, const char *body, long status)
 {
 	struct resp r;
 	const char *h[] = {"x-session-token: " ALICE_SESSION, "content-type: application/json", NULL};
-	ck_assert_int_eq(http(&srv, method, path, h, body, &r), 0);
+	ck_assert_int_eq(http(s, method, path, h, body, &r), 0);
 	ck_assert_int_eq(r.status, status);
 	resp_release(&r);
+}
+
+static void as_alice(const char *method, const char *path, const char *body, long status)
+{
+	as_alice_on(&srv, method, path, body, status);
 }
 
 START_TEST(rename_reset_invite)
@@ -526,11 +531,55 @@ START_TEST(limits)
 }
 END_TEST
 
+/* A reader that never reads, flooding Pings with large data: once what the socket
+ * would not take is over --ws-max-queue, that session alone is dropped (no Close
+ * frame), while another session hears every event at once. */
+START_TEST(slow_reader)
+{
+	struct server q;
+	const char *args[] = {"--ws-max-queue", "65536", NULL};
+	ck_assert_int_eq(server_start(&q, args), 0);
+	struct client slow, fast;
+	ck_assert_int_eq(ws_open(&q, "/?token=" HELPER_TOKEN, &slow), 101);
+	int small = 4096;
+	setsockopt(slow.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	ck_assert_int_eq(ws_open(&q, "/?token=" HELPER_TOKEN, &fast), 101);
+	expect_next(&fast, "{\"type\":\"Authenticated\"}");
+	expect_prefix(&fast, "{\"type\":\"Ready\"");
+
+	/* 40 Pings of about 400 KB: 16 MB of Pongs nobody reads */
+	enum { BYTES = 100000, PINGS = 40 };
+	char *ping = malloc(32 + 4 * BYTES);
+	size_t len = (size_t)sprintf(ping, "{\"type\":\"Ping\",\"data\":[255");
+	for (int i = 1; i < BYTES; i++)
+		len += (size_t)sprintf(ping + len, ",255");
+	len += (size_t)sprintf(ping + len, "]}");
+	for (int i = 0; i < PINGS; i++)
+		ws_send(&slow, ping, len, WSLAY_TEXT_FRAME);
+	free(ping);
+
+	as_alice_on(&q, "PATCH", "/bots/" HELPER_ID, "{\"name\":\"Still\"}", 200);
+	expect_prefix(&fast, "{\"type\":\"UserUpdate\"");
+	ws_send_str(&fast, "{\"type\":\"Ping\",\"data\":1}");
+	expect_next(&fast, "{\"type\":\"Pong\",\"data\":1}");
+
+	int got = 0;
+	while (ws_next(&slow, 3000))
+		got++;
+	ck_assert(slow.eof);
+	ck_assert(!slow.got_close);
+	ck_assert_int_lt(got, PINGS + 2);
+	ws_close_client(&slow);
+	ws_close_client(&fast);
+	ck_assert_int_eq(server_stop(&q), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("gateway");
 	TCase *tc = tcase_create("gateway");
-	tcase_set_timeout(tc, 30);
+	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, handshake_and_ready_with_query_token);
 	tcase_add_test(tc, authenticate_frame);
@@ -539,6 +588,7 @@ int main(void)
 	tcase_add_test(tc, rename_reset_invite);
 	tcase_add_test(tc, presence);
 	tcase_add_test(tc, limits);
+	tcase_add_test(tc, slow_reader);
 	suite_add_tcase(s, tc);
 	return suite_run(s);
 }
