@@ -3,7 +3,6 @@
  * statement per SQL text, so nothing here steps two at once. */
 #include "store_gateway.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,12 +27,6 @@ static const char SQL_GROUPS_OF_USER[] =
 	" WHERE r.user_id = ?1 AND c.channel_type = 'Group' ORDER BY c.seq";
 static const char SQL_CHANNEL_ROW[] = "SELECT " CHANNEL_COLS " FROM channels c WHERE c.id = ?1";
 static const char SQL_RECIPIENTS[] = "SELECT user_id FROM channel_recipients WHERE channel_id = ?1 ORDER BY seq";
-
-static char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? strdup((const char *)t) : NULL;
-}
 
 void store_row_release(struct store_row *r)
 {
@@ -63,34 +56,34 @@ void store_ids_free(char **ids, size_t n)
 static void read_server(sqlite3_stmt *st, struct store_row *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->id = col(st, 0);
-	r->owner = col(st, 1);
-	r->name = col(st, 2);
+	r->id = store_col_text(st, 0);
+	r->owner = store_col_text(st, 1);
+	r->name = store_col_text(st, 2);
 	r->default_permissions = sqlite3_column_int64(st, 3);
-	r->doc = col(st, 4);
+	r->doc = store_col_text(st, 4);
 	r->granted = sqlite3_column_int64(st, 5);
 }
 
 static void read_channel(sqlite3_stmt *st, struct store_row *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->id = col(st, 0);
-	r->channel_type = col(st, 1);
-	r->server = col(st, 2);
-	r->owner = col(st, 3);
-	r->name = col(st, 4);
+	r->id = store_col_text(st, 0);
+	r->channel_type = store_col_text(st, 1);
+	r->server = store_col_text(st, 2);
+	r->owner = store_col_text(st, 3);
+	r->name = store_col_text(st, 4);
 	r->has_permissions = sqlite3_column_type(st, 5) != SQLITE_NULL;
 	r->permissions = sqlite3_column_int64(st, 5);
-	r->doc = col(st, 6);
+	r->doc = store_col_text(st, 6);
 }
 
 static sqlite3_stmt *prep(const char *sql, const char *a, const char *b)
 {
 	sqlite3_stmt *st = store_stmt(sql);
 	if (st) {
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+		store_bind_text(st, 1, a);
 		if (b)
-			sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+			store_bind_text(st, 2, b);
 	}
 	return st;
 }
@@ -130,7 +123,7 @@ static int collect(sqlite3_stmt *st, size_t size, void (*read)(sqlite3_stmt *, v
 static void read_server_item(sqlite3_stmt *st, void *item) { read_server(st, item); }
 static void read_channel_item(sqlite3_stmt *st, void *item) { read_channel(st, item); }
 static void release_row_item(void *item) { store_row_release(item); }
-static void read_id_item(sqlite3_stmt *st, void *item) { *(char **)item = col(st, 0); }
+static void read_id_item(sqlite3_stmt *st, void *item) { *(char **)item = store_col_text(st, 0); }
 static void release_id_item(void *item) { free(*(char **)item); }
 
 static int rows(sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), struct store_row **out, size_t *n)
