@@ -7,8 +7,9 @@
 #      own: real clients (tests/clients), names vs decancer (tests/names),
 #      bad input / durability / concurrency (tests/reliability), golden wire
 #      tables (tests/wire), a short fuzz run (tests/fuzz), the benchmark smoke
-#      (bench), the container image (docker/verify.sh, skipped where the machine
-#      cannot run containers)
+#      (bench), cmake --install and the Debian package (tests/install, its
+#      container step skipped where the machine cannot run containers), the
+#      container image (docker/verify.sh, the same)
 # Every step prints its own result; the script stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +36,7 @@ step "unit and HTTP suites (ASan + UBSan)"
 
 export STOAT_MOCK_BIN="$root/build/stoat-mock"
 for suite in tests/clients/run.sh tests/names/run.sh tests/wire/run.sh tests/reliability/run.sh \
-	tests/fuzz/smoke.sh bench/smoke.sh; do
+	tests/fuzz/smoke.sh bench/smoke.sh tests/install/run.sh; do
 	if [ -x "$suite" ]; then
 		step "$suite"
 		"$suite"
