@@ -11,13 +11,21 @@
 #      list bot 01J0H3HPB0T5T0KEN000000AAA), the image's own HEALTHCHECK, the stop
 #      time on SIGTERM, and STOAT_MOCK_DB on a volume kept across a restart with the
 #      fixtures from /fixtures
+#   4. docker/compose.yml run for real with Debian's podman-compose on the kept image
+#      (tagged stoat-mock:local, the name the file gives it; --no-build): `up
+#      --exit-code-from client` must exit 0 with the client's GET /bots/@me listing the
+#      bot. No registry is reachable, so the client's curlimages/curl image is a local
+#      stand-in of the same name (Debian's curl as its entrypoint), removed afterwards.
+#      podman-compose 1.0.3 starts services in depends_on order, 1 s apart, without
+#      waiting for service_healthy; the server is up within milliseconds of its start.
+#      Skipped, saying so, when podman-compose cannot be installed.
 # Prints the image size, the time to healthy and the stop time.
 #
 # Exit status: 0 pass; 1 the image (or its Dockerfile) is bad; 3 this machine cannot
 # build or run containers (the tool is missing, not root, no podman...): "not checked here".
 # Environment: DOCKER_VERIFY (path of docker-verify.sh), VERIFY_PORT (host port, default:
 # a free one), DOCKER_VERIFY_CACHE (the tool's cache, default /var/tmp/docker-verify),
-# VERIFY_NO_LINT=1 (skip step 1), VERIFY_NO_CONTROL=1 (run the containers with
+# VERIFY_NO_LINT=1 (skip step 1), VERIFY_NO_COMPOSE=1 (skip step 4), VERIFY_NO_CONTROL=1 (run the containers with
 # STOAT_MOCK_NO_CONTROL=1 and probe / instead of /_mock/health, as --healthcheck then does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,10 +97,16 @@ CACHE=${DOCKER_VERIFY_CACHE:-/var/tmp/docker-verify}
 export CONTAINERS_STORAGE_CONF=$CACHE/storage.conf CONTAINERS_CONF=$CACHE/containers.conf
 CNAME=""
 VOL=""
+COMPOSE_PROJECT=""
+COMPOSE_TAGS=()
 cleanup() {
 	set +e
 	[ -z "$CNAME" ] || timeout 30 podman rm -f -t 1 "$CNAME" >/dev/null 2>&1
 	[ -z "$VOL" ] || timeout 30 podman volume rm -f "$VOL" >/dev/null 2>&1
+	[ -z "$COMPOSE_PROJECT" ] || (cd "$root/docker" && timeout 60 podman-compose -p "$COMPOSE_PROJECT" \
+		-f compose.yml down -t 1 >/dev/null 2>&1)
+	[ -z "$COMPOSE_PROJECT" ] || timeout 30 podman network rm -f "${COMPOSE_PROJECT}_default" >/dev/null 2>&1
+	for t in "${COMPOSE_TAGS[@]+"${COMPOSE_TAGS[@]}"}"; do timeout 60 podman rmi -f "$t" >/dev/null 2>&1; done
 	if [ -n "$IMAGE" ]; then
 		timeout 120 podman rmi -f "$IMAGE" >/dev/null 2>&1
 		timeout 300 podman image prune -f >/dev/null 2>&1 # build stages (the tool's private store)
@@ -183,7 +197,45 @@ case $clog in *"kept existing state"*) ;; *) fail "after a restart the database 
 timeout 30 podman stop -t 10 "$CNAME" >/dev/null 2>&1
 say "STOAT_MOCK_DB=/data/stoat.db on a volume, fixtures /fixtures/default.json: state kept across a restart"
 
+# ---------------------------------- 4. docker/compose.yml with podman-compose
+COMPOSE=skipped
+if [ "${VERIFY_NO_COMPOSE:-0}" = 1 ]; then
+	say "compose: skipped (VERIFY_NO_COMPOSE=1)"
+elif ! command -v podman-compose >/dev/null &&
+	! DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq podman-compose >"$log" 2>&1; then
+	say "compose: podman-compose could not be installed: docker/compose.yml was not run here"
+else
+	server_image=$(sed -n '/^  stoat-mock:/,/^  [a-z]/s/^    image: *//p' docker/compose.yml)
+	client_image=$(sed -n '/^  client:/,/^  [a-z]/s/^    image: *//p' docker/compose.yml)
+	[ -n "$server_image" ] && [ -n "$client_image" ] || fail "cannot read the images of docker/compose.yml"
+	case $client_image in */*/*) ;; */*) client_image=docker.io/$client_image ;; esac
+	timeout 60 podman tag "$IMAGE" "localhost/$server_image" || fail "podman tag $IMAGE localhost/$server_image"
+	COMPOSE_TAGS+=("localhost/$server_image")
+	# the stand-in for the client's registry image: curl as its entrypoint, like the original
+	printf '%s\n' "FROM localhost/debian:bookworm-slim" \
+		"RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends curl >/dev/null && rm -rf /var/lib/apt/lists/*" \
+		'ENTRYPOINT ["curl"]' >"$log.Dockerfile"
+	COMPOSE_TAGS+=("$client_image")
+	timeout 300 podman build --pull=never --network host "${ulim[@]}" -t "$client_image" -f "$log.Dockerfile" \
+		"$(dirname "$log")" >"$log" 2>&1 || { rm -f "$log.Dockerfile"; tail -20 "$log" >&2; fail "building the stand-in for $client_image"; }
+	rm -f "$log.Dockerfile"
+	COMPOSE_PROJECT=stoatverify$$
+	ts=$(now)
+	set +e
+	(cd docker && STOAT_MOCK_HOST_PORT=$PORT timeout 180 podman-compose -p "$COMPOSE_PROJECT" -f compose.yml \
+		up --no-build --exit-code-from client) >"$log" 2>&1
+	crc=$?
+	set -e
+	te=$(now)
+	if [ "$crc" != 0 ] || ! grep -q "\"$BOT_ID\"" "$log"; then
+		tail -30 "$log" >&2
+		fail "podman-compose -f docker/compose.yml up --exit-code-from client: exit $crc$(grep -q "\"$BOT_ID\"" "$log" || echo ", no bot $BOT_ID in the client's output")"
+	fi
+	COMPOSE="up --exit-code-from client: 0 in $(secs "$ts" "$te") s"
+	say "docker/compose.yml with podman-compose $(podman-compose version 2>/dev/null | sed -n 's/^podman-composer* version *//p' | head -1): the client's GET /bots/@me listed bot $BOT_ID; $COMPOSE"
+fi
+
 say "image size: $SIZE"
 say "time from podman run to the first 200 on $HEALTH: ${HEALTHY} s"
 say "stop (SIGTERM to exit, exit status 0): ${STOP} s"
-echo "docker/verify.sh: PASS (image $SIZE; healthy ${HEALTHY} s after run; stops in ${STOP} s on SIGTERM)"
+echo "docker/verify.sh: PASS (image $SIZE; healthy ${HEALTHY} s after run; stops in ${STOP} s on SIGTERM; compose: $COMPOSE)"

@@ -9,8 +9,9 @@
 #      tables (tests/wire), a short fuzz run (tests/fuzz), the benchmark smoke
 #      (bench), cmake --install and the Debian package (tests/install, its
 #      container step skipped where the machine cannot run containers), the
-#      pytest plugin and the Node helper (integrations/*/test.sh), the
-#      container image (docker/verify.sh, the same)
+#      pytest plugin and the Node helper (integrations/*/test.sh), the GitHub
+#      Action (tests/action: schema, its steps outside GitHub), the container
+#      image and docker/compose.yml (docker/verify.sh, skipped like tests/install)
 # Every step prints its own result; the script stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +39,7 @@ step "unit and HTTP suites (ASan + UBSan)"
 export STOAT_MOCK_BIN="$root/build/stoat-mock"
 for suite in tests/clients/run.sh tests/names/run.sh tests/wire/run.sh tests/reliability/run.sh \
 	tests/fuzz/smoke.sh bench/smoke.sh tests/install/run.sh integrations/python/test.sh \
-	integrations/node/test.sh; do
+	integrations/node/test.sh tests/action/run.sh; do
 	if [ -x "$suite" ]; then
 		step "$suite"
 		"$suite"
