@@ -144,7 +144,7 @@ class StoatMock:
                 raise StoatMockStartError(f"cannot run {self.binary}: {e}") from None
         deadline = time.monotonic() + self.timeout
         while True:
-            match = _LISTENING.search(_first_line(out_path))
+            match = _LISTENING.search(_read(out_path).partition("\n")[0])
             if match:
                 break
             code = self.process.poll()
@@ -258,14 +258,6 @@ class StoatMock:
 
 def _dumps(value):
     return json.dumps(value).encode()
-
-
-def _first_line(path):
-    try:
-        with open(path, "rb") as f:
-            return f.readline().decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def _read(path):
