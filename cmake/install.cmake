@@ -37,8 +37,8 @@ and statuses. It adds a control API under /_mock (reset, state, accounts, faults
 request journal) for test suites.")
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # stoat-mock_VERSION_ARCH.deb
-# Depends: from the libraries the binary links, as dpkg-shlibdeps reads them
-# (libmicrohttpd12, libcjson1, libsqlite3-0, libpcre2-8-0, libc6).
+# Depends: from the libraries the binary links, as dpkg-shlibdeps reads them (libc6 and
+# scripts/deps.sh's runtime set; tests/install/run.sh checks that they agree).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
