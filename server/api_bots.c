@@ -56,7 +56,8 @@ static bool caller_is_bot(const struct request *rq) { return rq->caller->bot_own
  * REAL: routes/bots/create.rs, bots/model.rs Bot::create, users/model.rs User::create */
 enum err bots_create(struct request *rq, struct reply *rp)
 {
-	const struct data_create_bot *data = rq->data; /* decoded and validated */
+	/* decoded and validated by the dispatcher (dispatch.c read_body, validate_body) */
+	const struct data_create_bot *data = rq->data;
 	struct bot b = {0};
 	struct user u = {0};
 	char *cured = NULL;
@@ -324,7 +325,8 @@ static char *rotate_secret_in_copy(const char *oauth2)
 	return text;
 }
 
-/* PATCH /bots/{id}  body: DataEditBot (decoded and validated)  200: BotWithUserResponse
+/* PATCH /bots/{id}  body: DataEditBot (bodies.c; decoded and validated by dispatch.c
+ * before this runs)  200: BotWithUserResponse
  * errors: its route row, in the order they can arise
  * REAL: routes/bots/edit.rs (feat/oauth2 for oauth2), Bot::update, update_bot */
 enum err bots_edit(struct request *rq, struct reply *rp)

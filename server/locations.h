@@ -40,7 +40,10 @@
 #define LOC_USERS "stoat-mock/_mock/users"
 #define LOC_FAULTS "stoat-mock/_mock/faults"
 #define LOC_REQUESTS "stoat-mock/_mock/requests"
-/* Generic store failures (our SQLite standing in for MongoDB). */
+/* Generic store failures (our SQLite standing in for MongoDB): every route may
+ * answer them (routes.h, implied rows). The real server's DatabaseError carries the
+ * position of the failing query; the mock names the busiest one, fetch_bot's, which
+ * is why the string equals LOC_BOT_NOT_FOUND (the type tells them apart). */
 #define LOC_DATABASE "crates/core/database/src/models/bots/ops/mongodb.rs:19:62"
 
 #endif

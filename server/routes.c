@@ -17,10 +17,12 @@
 #define NO_CURE "a 2..32 character name that decancer cannot cure: none exists"
 
 static const struct route table[] = {
+	/* api_users.c */
 	{"GET", "", GUARD_NONE, NULL,
 	 ERRORS(PAGE_UNREACHED(500, "the answer could not be formatted (out of memory)")),
 	 root_fetch, 0, "root"},
 
+	/* api_bots.c; body types in bodies.c, decoded and validated by dispatch.c before the handler */
 	{"POST", "bots/create", GUARD_USER, &DataCreateBot,
 	 ERRORS(E(FailedValidation, LOC_CREATE_VALIDATION),
 		E(IsBot, LOC_CREATE_IS_BOT),
@@ -83,6 +85,7 @@ static const struct route table[] = {
 		E(GroupTooLarge, LOC_GROUP_TOO_LARGE)),
 	 bots_invite, ROUTE_WRITES | ROUTE_NO_CONTENT, "bots.invite"},
 
+	/* api_users.c */
 	{"GET", "users/@me", GUARD_USER, NULL, NO_ERRORS, users_fetch_self, 0, "users.fetch_self"},
 
 	{"GET", "users/:id", GUARD_USER, NULL,

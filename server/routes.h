@@ -73,7 +73,9 @@ const struct route *route_table(size_t *n);
  * (type ERR_OK) the catcher page of this status. Implied errors (see above) count. */
 bool route_declares(const struct route *r, enum err type, int page, const char *location);
 
-/* Handlers, one file per API area. */
+/* Handlers, one file per API area: bots_* in api_bots.c, root_fetch and users_* in
+ * api_users.c, control_* in control.c; ratelimit_info in ratelimit.c and
+ * rocket_cors_status in rocket.c. */
 enum err bots_create(struct request *rq, struct reply *rp);
 enum err bots_fetch_owned(struct request *rq, struct reply *rp);
 enum err bots_fetch(struct request *rq, struct reply *rp);

@@ -1,6 +1,9 @@
 /* store.h: the SQLite store behind every route, and the only door to it: no file
- * of server/ but store*.c includes <sqlite3.h> (tests/check_sqlite_confined.sh);
- * the store's files share store_internal.h.
+ * of server/ but store*.c includes <sqlite3.h> (tests/layers/sqlite_confined.sh);
+ * the store's files share store_internal.h. Here: users, bots, sessions (store.c),
+ * servers, members, channels (store_servers.c), the fixture loader's writes and the
+ * export's reads (store_fixtures.c); the gateway's reads (Ready, a user's servers and
+ * sessions) are declared in store_gateway.h.
  *
  * One connection, opened by store_open, used by one thread at a time (the server
  * serialises requests). Statements are prepared once and reused.
