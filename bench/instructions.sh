@@ -40,7 +40,9 @@ bot=01J0H3HPB0T5T0KEN000000AAA
 scenarios=(
 	"GET /bots/{id}|GET|/bots/$bot||alice-session"
 	"PATCH /bots/{id} valid|PATCH|/bots/$bot|{\"public\":true}|alice-session"
+	"PATCH rename, same name|PATCH|/bots/$bot|{\"name\":\"bench_bot-2\",\"public\":true,\"analytics\":false}|alice-session"
 	"PATCH invalid name 400|PATCH|/bots/$bot|{\"name\":\"a b\"}|alice-session"
+	"PATCH 400 {\"name\":\"x\"}|PATCH|/bots/$bot|{\"name\":\"x\"}|alice-session"
 	"GET no token 401|GET|/bots/$bot||"
 	"GET unknown bot 404|GET|/bots/01J0H3HPB0T5T0KEN000000ZZZ||alice-session"
 )
