@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Any byte of the 8 in x that needs escaping ('"', '\\' or below 0x20) sets its
  * high bit in the result (bytes after the first such one may too). */
@@ -132,4 +133,20 @@ void jsonw_raw(struct strbuf *sb, const char *json)
 {
 	separate(sb);
 	strbuf_adds(sb, json);
+}
+
+void jsonw_time_text(char *out, long long ms)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	size_t k = strftime(out, JSONW_TIME_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + k, JSONW_TIME_MAX - k, ".%03dZ", (int)(ms % 1000));
+}
+
+void jsonw_time(struct strbuf *sb, long long ms)
+{
+	char when[JSONW_TIME_MAX];
+	jsonw_time_text(when, ms);
+	jsonw_string(sb, when);
 }

@@ -30,4 +30,12 @@ void jsonw_bool(struct strbuf *sb, bool v);
 void jsonw_int(struct strbuf *sb, long long v);
 void jsonw_raw(struct strbuf *sb, const char *json); /* a JSON text, as it is */
 
+/* ms since the Unix epoch as ISO 8601 UTC with milliseconds, the way the real
+ * server writes a time ("2026-01-01T00:00:00.000Z"): the text without quotes,
+ * into out (at least JSONW_TIME_MAX bytes). */
+#define JSONW_TIME_MAX 40
+void jsonw_time_text(char *out, long long ms);
+/* The same as a JSON string value. */
+void jsonw_time(struct strbuf *sb, long long ms);
+
 #endif

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -230,12 +229,6 @@ int ready_visible_channels(struct strbuf *sb, const struct store_row *server, co
 
 void ready_member(struct strbuf *sb, const char *server_id, const char *user_id, long long joined_ms)
 {
-	time_t secs = (time_t)(joined_ms / 1000);
-	struct tm tm;
-	char when[40];
-	gmtime_r(&secs, &tm);
-	size_t k = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + k, sizeof(when) - k, ".%03dZ", (int)(joined_ms % 1000));
 	jsonw_open(sb, '{');
 	jsonw_key(sb, "_id");
 	jsonw_open(sb, '{');
@@ -245,7 +238,7 @@ void ready_member(struct strbuf *sb, const char *server_id, const char *user_id,
 	jsonw_string(sb, user_id);
 	jsonw_close(sb, '}');
 	jsonw_key(sb, "joined_at");
-	jsonw_string(sb, when);
+	jsonw_time(sb, joined_ms);
 	jsonw_close(sb, '}');
 }
 
