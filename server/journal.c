@@ -2,6 +2,7 @@
  * config.journal entries, so a large --journal costs memory only when used. */
 #include "journal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "jsonw.h"
 #include "limits.h"
 #include "path.h"
 #include "routes.h"
@@ -18,6 +20,7 @@
 
 struct entry {
 	struct timespec time; /* wall clock; formatted (ISO 8601 UTC, ms) when read */
+	cJSON *gateway;     /* a gateway entry's fields (then only path is set besides); NULL: HTTP */
 	char *method;       /* one allocation holding method, path and query */
 	char *path;         /* as received, without the query; inside method's block */
 	char *query;        /* or NULL; inside method's block */
@@ -32,11 +35,13 @@ struct entry {
 	unsigned delay_ms;
 };
 
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* the ring */
 static struct entry *ring;
 static size_t alloc, count, first; /* ring[first] is the oldest once the ring wrapped */
 
 static void entry_release(struct entry *e)
 {
+	cJSON_Delete(e->gateway);
 	free(e->method); /* path and query live in the same block */
 	free(e->body);
 	memset(e, 0, sizeof(*e));
@@ -105,6 +110,33 @@ static char *safe_text(const char *text, size_t len, bool *truncated)
 	return strbuf_detach(&out, NULL);
 }
 
+/* Puts e (taken) at the end of the ring, the oldest entry making room. */
+static void append(struct entry *e)
+{
+	pthread_mutex_lock(&lock);
+	if (count < config.journal) {
+		if (count == alloc) {
+			size_t grown = alloc ? alloc * 2 : 64;
+			if (grown > config.journal)
+				grown = config.journal;
+			struct entry *r = realloc(ring, grown * sizeof(*r));
+			if (!r) {
+				pthread_mutex_unlock(&lock);
+				entry_release(e);
+				return;
+			}
+			ring = r;
+			alloc = grown;
+		}
+		ring[count++] = *e; /* first stays 0 until the ring is full */
+	} else {
+		entry_release(&ring[first]);
+		ring[first] = *e;
+		first = (first + 1) % count;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
 void journal_record(const struct request *rq, const struct reply *rp, long long duration_us, const char *fault)
 {
 	if (config.journal == 0)
@@ -146,37 +178,39 @@ void journal_record(const struct request *rq, const struct reply *rp, long long 
 	}
 	str_copy(e.fault, sizeof(e.fault), fault ? fault : "");
 	e.delay_ms = rp->delay_ms;
+	append(&e);
+}
 
-	if (count < config.journal) {
-		if (count == alloc) {
-			size_t grown = alloc ? alloc * 2 : 64;
-			if (grown > config.journal)
-				grown = config.journal;
-			struct entry *r = realloc(ring, grown * sizeof(*r));
-			if (!r) {
-				entry_release(&e);
-				return;
-			}
-			ring = r;
-			alloc = grown;
-		}
-		ring[count++] = e; /* first stays 0 until the ring is full */
-	} else {
-		entry_release(&ring[first]);
-		ring[first] = e;
-		first = (first + 1) % count;
+void journal_gateway(const char *path, cJSON *fields)
+{
+	struct entry e = {0};
+	if (config.journal == 0 || !fields) {
+		cJSON_Delete(fields);
+		return;
 	}
+	clock_gettime(CLOCK_REALTIME, &e.time);
+	e.gateway = fields;
+	e.method = malloc(1 + strlen(path) + 1);
+	if (!e.method) {
+		entry_release(&e);
+		return;
+	}
+	e.method[0] = 0;
+	e.path = strcpy(e.method + 1, path);
+	append(&e);
 }
 
 static cJSON *entry_json(const struct entry *e)
 {
-	char time[32]; /* ISO 8601 UTC with milliseconds */
-	struct tm tm;
-	gmtime_r(&e->time.tv_sec, &tm);
-	size_t k = strftime(time, sizeof(time), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(time + k, sizeof(time) - k, ".%03ldZ", e->time.tv_nsec / 1000000);
+	char time[JSONW_TIME_MAX];
+	jsonw_time_text(time, (long long)e->time.tv_sec * 1000 + e->time.tv_nsec / 1000000);
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "time", time);
+	if (e->gateway) {
+		for (const cJSON *f = e->gateway->child; f; f = f->next)
+			cJSON_AddItemToObject(j, f->string, cJSON_Duplicate(f, 1));
+		return j;
+	}
 	cJSON_AddStringToObject(j, "method", e->method);
 	cJSON_AddStringToObject(j, "path", e->path);
 	if (e->query)
@@ -210,9 +244,10 @@ cJSON *journal_list(const char *method, const char *path)
 	cJSON *o = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(o, "requests");
 	char *pattern = path ? path_normal(path) : NULL;
+	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < count; i++) {
 		const struct entry *e = &ring[(first + i) % count];
-		if (method && strcasecmp(method, e->method) != 0)
+		if (method && (e->gateway || strcasecmp(method, e->method) != 0))
 			continue;
 		if (pattern) {
 			char *p = path_normal(e->path);
@@ -223,13 +258,16 @@ cJSON *journal_list(const char *method, const char *path)
 		}
 		cJSON_AddItemToArray(arr, entry_json(e));
 	}
+	pthread_mutex_unlock(&lock);
 	free(pattern);
 	return o;
 }
 
 void journal_clear(void)
 {
+	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < count; i++)
 		entry_release(&ring[i]);
 	count = first = 0;
+	pthread_mutex_unlock(&lock);
 }

@@ -11,7 +11,14 @@
  * control API's own requests (which carry whole states and new tokens) are not
  * recorded at all.
  *
- * Not thread-safe: called under the dispatcher's lock. */
+ * The events WebSocket's sessions are recorded too, interleaved in arrival order:
+ * their connect, authenticate and close (journal_gateway), never a token (the
+ * query's token values are "[redacted]", an Authenticate frame's token is never
+ * passed in).
+ *
+ * Thread-safe: HTTP requests are recorded under the dispatcher's lock, gateway
+ * events on the gateway thread; a mutex of its own guards the ring (taken after
+ * the server lock, never while waiting for anything else). */
 #ifndef STOAT_JOURNAL_H
 #define STOAT_JOURNAL_H
 
@@ -23,9 +30,15 @@
  * fault: the id of the fault applied ("" for none). */
 void journal_record(const struct request *rq, const struct reply *rp, long long duration_us, const char *fault);
 
+/* Records an event of an events WebSocket session (gateway.c, on its thread).
+ * fields is the entry without its time ({"gateway": "connect", "session": ...};
+ * taken); path is the session's upgrade path, what ?path= matches. */
+void journal_gateway(const char *path, cJSON *fields);
+
 /* {"requests": [...]} oldest first, keeping the entries whose method equals method
  * (case-insensitive; NULL = any) and whose normalised path matches the pattern path
- * (path_glob; NULL = any). Caller frees. */
+ * (path_glob; NULL = any). A gateway entry has no method: a method filter leaves
+ * it out, a path filter matches its upgrade path. Caller frees. */
 cJSON *journal_list(const char *method, const char *path);
 
 void journal_clear(void);
