@@ -5,6 +5,7 @@
 #include "faults.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +25,23 @@ struct fault {
 	cJSON *error;       /* the error object as registered, or NULL */
 	unsigned delay_ms;
 	bool drop;
+	int gateway;        /* enum fault_gateway; -1: a rule for HTTP requests */
+	char *user;         /* gateway: NULL = any user */
+	unsigned param;     /* gateway: ms (delay_ready) or frames (drop_after) */
 	struct fault *next;
 };
 
 static struct fault *head;
 static unsigned long next_id = 1; /* never reused in a process, not even after reset */
+static atomic_int gateway_rules;  /* how many rules in the list are gateway rules */
+
+static const char *const gateway_kinds[] = {"delay_ready", "withhold_pong", "drop_after"};
 
 static void fault_free(struct fault *f)
 {
 	if (!f)
 		return;
+	free(f->user);
 	free(f->method);
 	free(f->path_given);
 	free(f->path);
@@ -131,6 +139,90 @@ static int opt_string(const cJSON *spec, const char *key, const char **out, stru
 	return 0;
 }
 
+/* times: absent 1, 0 or null until removed */
+static int check_times(const cJSON *spec, struct fault *f, struct strbuf *why)
+{
+	const cJSON *times = cJSON_GetObjectItemCaseSensitive(spec, "times");
+	if (!times)
+		f->times = 1;
+	else if (cJSON_IsNull(times))
+		f->times = 0;
+	else if (is_count(times))
+		f->times = (long long)times->valuedouble;
+	else
+		return refuse(why, "times: expected a non-negative integer (0 or null: until removed)");
+	f->remaining = f->times;
+	return 0;
+}
+
+/* A gateway rule: {"gateway": kind, "user", "times", "ms" (delay_ready),
+ * "frames" (drop_after)}; f is new (calloc'd). */
+static int check_gateway(const cJSON *spec, struct fault *f, struct strbuf *why)
+{
+	static const char *const keys[] = {"gateway", "user", "times", "ms", "frames"};
+	const char *user;
+	for (const cJSON *it = spec->child; it; it = it->next) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			known |= strcmp(it->string, keys[i]) == 0;
+		if (!known)
+			return refuse(why, "%s: not a field of a gateway fault (expected gateway, user, times, ms, frames)",
+				      it->string);
+	}
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(spec, "gateway");
+	f->gateway = -1;
+	for (int i = 0; i < (int)(sizeof(gateway_kinds) / sizeof(gateway_kinds[0])); i++)
+		if (cJSON_IsString(kind) && strcmp(kind->valuestring, gateway_kinds[i]) == 0)
+			f->gateway = i;
+	if (f->gateway < 0)
+		return refuse(why, "gateway: expected delay_ready, withhold_pong or drop_after");
+	if (opt_string(spec, "user", &user, why) || check_times(spec, f, why))
+		return -1;
+	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(spec, "ms");
+	const cJSON *frames = cJSON_GetObjectItemCaseSensitive(spec, "frames");
+	if (f->gateway == FAULT_GW_DELAY_READY) {
+		if (!is_count(ms) || ms->valuedouble < 1 || ms->valuedouble > FAULT_DELAY_MAX_MS)
+			return refuse(why, "ms: expected an integer from 1 to %d (how late Ready is sent)",
+				      FAULT_DELAY_MAX_MS);
+		f->param = (unsigned)ms->valuedouble;
+	} else if (ms) {
+		return refuse(why, "ms: only a delay_ready fault takes ms");
+	}
+	if (f->gateway == FAULT_GW_DROP_AFTER) {
+		if (!is_count(frames) || frames->valuedouble > 4294967295.0)
+			return refuse(why, "frames: expected a non-negative integer (the frames sent before the drop)");
+		f->param = (unsigned)frames->valuedouble;
+	} else if (frames) {
+		return refuse(why, "frames: only a drop_after fault takes frames");
+	}
+	if (user && !(f->user = strdup(user)))
+		return refuse(why, "out of memory");
+	return 0;
+}
+
+/* Gives f (checked) its id and puts it last. */
+static void enlist(struct fault *f, char id[FAULT_ID_MAX])
+{
+	snprintf(f->id, sizeof(f->id), "fault-%lu", next_id++);
+	struct fault **tail = &head;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = f;
+	if (f->gateway >= 0)
+		atomic_fetch_add(&gateway_rules, 1);
+	memcpy(id, f->id, sizeof(f->id));
+}
+
+/* Unlinks *p and frees it. */
+static void unlink_fault(struct fault **p)
+{
+	struct fault *f = *p;
+	*p = f->next;
+	if (f->gateway >= 0)
+		atomic_fetch_sub(&gateway_rules, 1);
+	fault_free(f);
+}
+
 int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why)
 {
 	static const char *const keys[] = {"method", "path", "token", "times", "error", "delay_ms", "drop"};
@@ -140,6 +232,19 @@ int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why)
 
 	if (!cJSON_IsObject(spec)) {
 		strbuf_adds(why, "body: expected a JSON object");
+		goto out;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(spec, "gateway")) {
+		f = calloc(1, sizeof(*f));
+		if (!f) {
+			strbuf_adds(why, "out of memory");
+			goto out;
+		}
+		if (check_gateway(spec, f, why))
+			goto out;
+		enlist(f, id);
+		f = NULL;
+		rc = 0;
 		goto out;
 	}
 	for (const cJSON *it = spec->child; it; it = it->next) {
@@ -160,6 +265,7 @@ int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why)
 		strbuf_adds(why, "out of memory");
 		goto out;
 	}
+	f->gateway = -1;
 	if (method && strcmp(method, "*") != 0) {
 		f->method = strdup(method);
 		for (char *c = f->method; *c; c++)
@@ -177,18 +283,8 @@ int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why)
 	f->path = path ? path_normal(path) : strdup("*");
 	f->token = token ? strdup(token) : NULL;
 
-	const cJSON *times = cJSON_GetObjectItemCaseSensitive(spec, "times");
-	if (!times)
-		f->times = 1;
-	else if (cJSON_IsNull(times))
-		f->times = 0;
-	else if (is_count(times))
-		f->times = (long long)times->valuedouble;
-	else {
-		strbuf_adds(why, "times: expected a non-negative integer (0 or null: until removed)");
+	if (check_times(spec, f, why))
 		goto out;
-	}
-	f->remaining = f->times;
 
 	const cJSON *delay = cJSON_GetObjectItemCaseSensitive(spec, "delay_ms");
 	if (delay && !cJSON_IsNull(delay)) {
@@ -223,17 +319,23 @@ int faults_add(const cJSON *spec, char id[FAULT_ID_MAX], struct strbuf *why)
 			    "longer than the client's timeout)");
 		goto out;
 	}
-	snprintf(f->id, sizeof(f->id), "fault-%lu", next_id++);
-	struct fault **tail = &head;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = f;
-	memcpy(id, f->id, sizeof(f->id));
+	enlist(f, id);
 	f = NULL;
 	rc = 0;
 out:
 	fault_free(f);
 	return rc;
+}
+
+/* times, remaining (null: until removed), hits */
+static void add_counts(cJSON *j, const struct fault *f)
+{
+	cJSON_AddNumberToObject(j, "times", (double)f->times);
+	if (f->times)
+		cJSON_AddNumberToObject(j, "remaining", (double)f->remaining);
+	else
+		cJSON_AddNullToObject(j, "remaining");
+	cJSON_AddNumberToObject(j, "hits", (double)f->hits);
 }
 
 cJSON *faults_list(void)
@@ -243,17 +345,24 @@ cJSON *faults_list(void)
 	for (const struct fault *f = head; f; f = f->next) {
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "id", f->id);
+		if (f->gateway >= 0) {
+			cJSON_AddStringToObject(j, "gateway", gateway_kinds[f->gateway]);
+			if (f->user)
+				cJSON_AddStringToObject(j, "user", f->user);
+			if (f->gateway == FAULT_GW_DELAY_READY)
+				cJSON_AddNumberToObject(j, "ms", f->param);
+			if (f->gateway == FAULT_GW_DROP_AFTER)
+				cJSON_AddNumberToObject(j, "frames", f->param);
+			add_counts(j, f);
+			cJSON_AddItemToArray(arr, j);
+			continue;
+		}
 		if (f->method)
 			cJSON_AddStringToObject(j, "method", f->method);
 		cJSON_AddStringToObject(j, "path", f->path_given);
 		if (f->token)
 			cJSON_AddStringToObject(j, "token", f->token);
-		cJSON_AddNumberToObject(j, "times", (double)f->times);
-		if (f->times)
-			cJSON_AddNumberToObject(j, "remaining", (double)f->remaining);
-		else
-			cJSON_AddNullToObject(j, "remaining");
-		cJSON_AddNumberToObject(j, "hits", (double)f->hits);
+		add_counts(j, f);
 		if (f->error)
 			cJSON_AddItemToObject(j, "error", cJSON_Duplicate(f->error, 1));
 		if (f->delay_ms)
@@ -269,9 +378,7 @@ bool faults_remove(const char *id)
 {
 	for (struct fault **p = &head; *p; p = &(*p)->next) {
 		if (strcmp((*p)->id, id) == 0) {
-			struct fault *f = *p;
-			*p = f->next;
-			fault_free(f);
+			unlink_fault(p);
 			return true;
 		}
 	}
@@ -280,11 +387,8 @@ bool faults_remove(const char *id)
 
 void faults_clear(void)
 {
-	while (head) {
-		struct fault *f = head;
-		head = f->next;
-		fault_free(f);
-	}
+	while (head)
+		unlink_fault(&head);
 }
 
 /* ---- matching --------------------------------------------------------------------- */
@@ -312,7 +416,7 @@ bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_M
 	bool control = strcmp(path, "/_mock") == 0 || strncmp(path, "/_mock/", 7) == 0;
 	for (; !control && *p; p = &(*p)->next) {
 		const struct fault *c = *p;
-		if ((!c->method || strcmp(c->method, rq->method) == 0) && token_matches(c, rq) &&
+		if (c->gateway < 0 && (!c->method || strcmp(c->method, rq->method) == 0) && token_matches(c, rq) &&
 		    path_glob(c->path, path)) {
 			f = *p;
 			break;
@@ -342,9 +446,26 @@ bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_M
 		answered = true;
 	}
 	rp->delay_ms = f->delay_ms;
-	if (f->times && --f->remaining == 0) {
-		*p = f->next;
-		fault_free(f);
-	}
+	if (f->times && --f->remaining == 0)
+		unlink_fault(p);
 	return answered;
 }
+
+bool faults_gateway(enum fault_gateway kind, const char *user_id, unsigned *param, char id[FAULT_ID_MAX])
+{
+	id[0] = 0;
+	for (struct fault **p = &head; *p; p = &(*p)->next) {
+		struct fault *f = *p;
+		if (f->gateway != (int)kind || (f->user && (!user_id || strcmp(f->user, user_id) != 0)))
+			continue;
+		f->hits++;
+		*param = f->param;
+		memcpy(id, f->id, FAULT_ID_MAX);
+		if (f->times && --f->remaining == 0)
+			unlink_fault(p);
+		return true;
+	}
+	return false;
+}
+
+bool faults_gateway_armed(void) { return atomic_load_explicit(&gateway_rules, memory_order_relaxed) > 0; }

@@ -13,7 +13,13 @@
  * every route below /bots, a star alone matches everything (the README ("Testing
  * with stoat-mock") has examples).
  *
- * Not thread-safe: called under the dispatcher's lock like everything else. */
+ * A rule with a "gateway" kind is for the events WebSocket instead (gateway.c asks
+ * faults_gateway() on its thread): delay a session's Ready by ms, withhold the
+ * Pong of a Ping, or drop a session after it was sent N frames; it may match one
+ * user only. HTTP requests never match such a rule, sessions never match another.
+ *
+ * Not thread-safe: called under the server lock (lock.h), by the dispatcher for
+ * every request and by the gateway thread for its sessions. */
 #ifndef STOAT_FAULTS_H
 #define STOAT_FAULTS_H
 
@@ -41,5 +47,19 @@ void faults_clear(void);
  * alone sets rp->delay_ms and returns false (the route runs, the answer waits).
  * id receives the applied fault's id ("" when none applied). */
 bool faults_apply(const struct request *rq, struct reply *rp, char id[FAULT_ID_MAX]);
+
+/* The gateway kinds ({"gateway": "delay_ready", "ms": N}, {"gateway":
+ * "withhold_pong"}, {"gateway": "drop_after", "frames": N}). */
+enum fault_gateway {
+	FAULT_GW_DELAY_READY,   /* when a session authenticates: Ready ms late */
+	FAULT_GW_WITHHOLD_PONG, /* a Ping: no Pong */
+	FAULT_GW_DROP_AFTER,    /* when a session authenticates: dropped after frames frames */
+};
+/* The first gateway rule of this kind for user_id: true with its ms or frames in
+ * *param and its id in id, counting down its times (used up: removed). */
+bool faults_gateway(enum fault_gateway kind, const char *user_id, unsigned *param, char id[FAULT_ID_MAX]);
+/* Whether any gateway rule is registered. Read without the server lock: the
+ * gateway's fast path (a Ping takes the lock only when this is true). */
+bool faults_gateway_armed(void);
 
 #endif
