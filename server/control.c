@@ -1,6 +1,7 @@
 /* control.c: the /_mock control API (see control.h): health, reset, the whole state
  * in and out, fresh accounts, fault rules (faults.c) and the request journal
- * (journal.c), plus the hooks the dispatcher calls on every request.
+ * (journal.c), plus the hooks the dispatcher calls on every request. The events
+ * WebSocket's part (sessions, pushed events) is control_gateway.c.
  *
  * Control handlers follow the API's conventions: they return catalogue errors in
  * the API's wire format. Bad control input is FailedValidation with an `error`
@@ -21,6 +22,7 @@
 #include "config.h"
 #include "faults.h"
 #include "fixtures.h"
+#include "gateway.h"
 #include "ids.h"
 #include "journal.h"
 #include "locations.h"
@@ -104,8 +106,7 @@ static enum err invalid(struct reply *rp, const char *loc, const char *text)
 	return err_set(&rp->err, ERR_FailedValidation, loc, text);
 }
 
-/* The request body as a JSON object (*out, caller frees). */
-static enum err read_object(const struct request *rq, struct reply *rp, const char *loc, cJSON **out)
+enum err control_read_object(const struct request *rq, struct reply *rp, const char *loc, cJSON **out)
 {
 	char text[160];
 	*out = NULL;
@@ -149,6 +150,8 @@ enum err control_health(struct request *rq, struct reply *rp)
  * start-up. One transaction (ROUTE_WRITES): DELETE of every table, then the loader
  * over the document parsed at start-up; measured against restoring a SQLite backup
  * of the loaded store and faster at this size (README.md "Testing with stoat-mock", Reset).
+ * Every events WebSocket session ends (a bare drop, as if the server restarted);
+ * their ends are not journaled: the journal starts empty.
  * errors: DatabaseError {operation: "reset"} (the store refused; nothing changed) */
 enum err control_reset(struct request *rq, struct reply *rp)
 {
@@ -160,6 +163,7 @@ enum err control_reset(struct request *rq, struct reply *rp)
 		return err_database(&rp->err, "reset", "fixtures", LOC_RESET);
 	control_clear();
 	ratelimit_clear(); /* a suite that resets per test starts each with full buckets */
+	gateway_end_all(false);
 	return ERR_OK;
 }
 
@@ -176,14 +180,15 @@ enum err control_state_get(struct request *rq, struct reply *rp)
 /* ---- PUT /_mock/state -------------------------------------------------------------------
  * body: a fixture document   204
  * Replaces the whole store in one transaction (ROUTE_WRITES). Faults, the journal
- * and what reset returns to are unchanged.
+ * and what reset returns to are unchanged; every events WebSocket session ends
+ * (a bare drop: its user and subscriptions may be gone).
  * errors: FailedValidation with the loader's "$.path: problem" text (the store is
  * left as it was) */
 enum err control_state_put(struct request *rq, struct reply *rp)
 {
 	cJSON *doc = NULL;
 	char why[1024];
-	enum err e = read_object(rq, rp, LOC_STATE, &doc);
+	enum err e = control_read_object(rq, rp, LOC_STATE, &doc);
 	if (e)
 		goto out;
 	if (store_clear()) {
@@ -194,6 +199,7 @@ enum err control_state_put(struct request *rq, struct reply *rp)
 		e = invalid(rp, LOC_STATE, why);
 		goto out;
 	}
+	gateway_end_all(true);
 	e = ERR_OK;
 out:
 	cJSON_Delete(doc);
@@ -217,7 +223,7 @@ enum err control_users_create(struct request *rq, struct reply *rp)
 	struct user u = {0};
 	char *cured = NULL;
 	char id[ULID_LEN + 1], sid[ULID_LEN + 1], token[TOKEN_LEN + 1], disc[5];
-	enum err e = read_object(rq, rp, LOC_USERS, &body);
+	enum err e = control_read_object(rq, rp, LOC_USERS, &body);
 	if (e)
 		goto out;
 	const cJSON *name = NULL;
@@ -285,7 +291,7 @@ enum err control_faults_add(struct request *rq, struct reply *rp)
 	cJSON *body = NULL;
 	struct strbuf why = STRBUF_INIT;
 	char id[FAULT_ID_MAX];
-	enum err e = read_object(rq, rp, LOC_FAULTS, &body);
+	enum err e = control_read_object(rq, rp, LOC_FAULTS, &body);
 	if (e)
 		goto out;
 	if (faults_add(body, id, &why)) {

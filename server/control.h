@@ -1,5 +1,6 @@
 /* control.h: the /_mock control API for test suites (health, reset, state, users,
- * faults, request journal) and the three hooks the dispatcher calls on every request.
+ * faults, request journal; the events WebSocket's sessions and pushed events in
+ * control_gateway.c) and the three hooks the dispatcher calls on every request.
  * The handlers are rows of the route table (routes.c, flag ROUTE_CONTROL) and are
  * declared in routes.h with the others; faults.h and journal.h hold the two stores
  * they manage. the README ("Testing with stoat-mock") is the user's guide.
@@ -33,5 +34,9 @@ bool control_fault(struct request *rq, struct reply *rp);
 /* Called by dispatch after rendering: records the request in the journal (never a
  * token; never a /_mock request). */
 void control_journal(const struct request *rq, const struct reply *rp);
+
+/* For the control handlers: the request body as a JSON object (*out, caller
+ * frees), or FailedValidation at loc saying what is wrong with it ("body: ..."). */
+enum err control_read_object(const struct request *rq, struct reply *rp, const char *loc, cJSON **out);
 
 #endif

@@ -9,7 +9,12 @@
  *   everything else ignored.
  * DIFF: the drop after an Error (or Logout) frame waits --ws-error-grace-ms
  * (default 100): dropped at once, as the real server does, Node 20's WebSocket
- * loses the frame (docs/fidelity.md#gateway-error-drop). */
+ * loses the frame (docs/fidelity.md#gateway-error-drop).
+ *
+ * The mock's own, not the real server's: the control API's commands (push an
+ * event, close a session, end them all), the gateway faults (faults.h: a late
+ * Ready, a withheld Pong, a drop after N frames) and the journal's connect,
+ * authenticate and close entries (journal.h; never a token). */
 #include "gateway.h"
 
 #include <stdio.h>
@@ -20,7 +25,9 @@
 
 #include "config.h"
 #include "events.h"
+#include "faults.h"
 #include "gw_message.h"
+#include "journal.h"
 #include "jsonw.h"
 #include "lock.h"
 #include "path.h"
@@ -36,8 +43,12 @@
 /* One session's protocol state (ws_data of its connection). */
 struct gw {
 	struct ws_conn *conn;
-	struct session *s; /* the registry entry */
-	bool invisible;    /* its user's presence is Invisible: no presence events */
+	struct session *s;    /* the registry entry */
+	bool invisible;       /* its user's presence is Invisible: no presence events */
+	bool online;          /* counted in presence: from its Ready on */
+	bool unjournaled;     /* its end leaves no journal entry (ended by a reset) */
+	bool drop_armed;      /* a drop_after fault holds it: dropped once */
+	unsigned frames_left; /* this many more frames are sent */
 };
 
 static long long wall_ms(void)
@@ -49,8 +60,82 @@ static long long wall_ms(void)
 
 static void send_text(struct gw *g, const char *text, size_t n)
 {
-	if (ws_send_text(g->conn, text, n) == 0)
-		sessions_frame(g->s, false);
+	if (ws_send_text(g->conn, text, n) != 0)
+		return;
+	sessions_frame(g->s, false);
+	if (g->drop_armed && --g->frames_left == 0)
+		ws_drop_after(g->conn, 0); /* the drop_after fault: once this frame is written */
+}
+
+/* ---- the journal's entries (journal.h) ------------------------------------------------ */
+
+/* A new entry of this session, or NULL when nothing is journaled. */
+static cJSON *journal_entry(const struct gw *g, const char *what)
+{
+	if (config.no_control || config.journal == 0)
+		return NULL;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "gateway", what);
+	cJSON_AddStringToObject(j, "session", g->s->id);
+	cJSON_AddStringToObject(j, "path", g->s->path);
+	return j;
+}
+
+static void add_string_or_null(cJSON *j, const char *key, const char *value)
+{
+	if (value && *value)
+		cJSON_AddStringToObject(j, key, value);
+	else
+		cJSON_AddNullToObject(j, key);
+}
+
+static void journal_connect(const struct gw *g)
+{
+	cJSON *j = journal_entry(g, "connect");
+	if (!j)
+		return;
+	add_string_or_null(j, "query", g->s->query); /* its token values "[redacted]" (sessions.c) */
+	cJSON_AddStringToObject(j, "format", g->s->format);
+	cJSON_AddNumberToObject(j, "version", g->s->version);
+	journal_gateway(g->s->path, j);
+}
+
+/* kind TOKEN_NONE: the token was refused; faults: the ids of the faults that took
+ * hold of the session ("" for none) */
+static void journal_authenticate(const struct gw *g, enum token_kind kind, const char *user_id, bool from_query,
+				 const char *const faults[2])
+{
+	cJSON *j = journal_entry(g, "authenticate");
+	if (!j)
+		return;
+	const char *name = sessions_kind_name(kind);
+	cJSON_AddStringToObject(j, "auth", name ? name : "none");
+	add_string_or_null(j, "user", kind == TOKEN_NONE ? NULL : user_id);
+	cJSON_AddStringToObject(j, "from", from_query ? "query" : "frame");
+	if (faults[0][0] || faults[1][0]) {
+		cJSON *ids = cJSON_AddArrayToObject(j, "faults");
+		for (int i = 0; i < 2; i++)
+			if (faults[i][0])
+				cJSON_AddItemToArray(ids, cJSON_CreateString(faults[i]));
+	}
+	journal_gateway(g->s->path, j);
+}
+
+static void journal_close(const struct gw *g, int code, const char *by)
+{
+	cJSON *j = g->unjournaled ? NULL : journal_entry(g, "close");
+	if (!j)
+		return;
+	add_string_or_null(j, "user", g->s->authenticated ? g->s->user : NULL);
+	cJSON *close = cJSON_AddObjectToObject(j, "close");
+	if (code >= 0)
+		cJSON_AddNumberToObject(close, "code", code);
+	else
+		cJSON_AddNullToObject(close, "code");
+	cJSON_AddStringToObject(close, "by", by);
+	cJSON_AddNumberToObject(j, "frames_in", (double)g->s->frames_in);
+	cJSON_AddNumberToObject(j, "frames_out", (double)g->s->frames_out);
+	journal_gateway(g->s->path, j);
 }
 
 /* ---- the query ------------------------------------------------------------------ */
@@ -161,6 +246,16 @@ static void apply_effects(struct gw *g, const struct event_effects *fx)
 		ws_drop_after(g->conn, config.ws_error_grace_ms); /* REAL: the listener breaks */
 }
 
+/* Sends ev to the session of g (unless it is ending), then applies fx, what ev
+ * does to its subscriptions. */
+static void deliver_to(struct gw *g, const struct event *ev, const struct event_effects *fx)
+{
+	if (!g || ws_ending(g->conn))
+		return;
+	send_text(g, ev->json, ev->len);
+	apply_effects(g, fx);
+}
+
 /* Sends ev to every authenticated session subscribed to one of its topics, once
  * each, then applies what it does to their subscriptions. */
 static void deliver(const struct event *ev)
@@ -168,12 +263,9 @@ static void deliver(const struct event *ev)
 	struct event_effects fx;
 	events_effects(ev->json, ev->len, &fx);
 	for (struct session *s = sessions_first(); s; s = sessions_next(s)) {
-		struct gw *g = s->owner;
-		if (!s->authenticated || !g || ws_ending(g->conn) || (ev->seq && ev->seq <= s->ready_seq) ||
-		    !sessions_match(s, (const char *const *)ev->topics, ev->ntopics))
-			continue;
-		send_text(g, ev->json, ev->len);
-		apply_effects(g, &fx);
+		if (s->authenticated && (!ev->seq || ev->seq > s->ready_seq) &&
+		    sessions_match(s, (const char *const *)ev->topics, ev->ntopics))
+			deliver_to(s->owner, ev, &fx);
 	}
 	events_effects_release(&fx);
 }
@@ -214,51 +306,96 @@ static void send_error(struct gw *g)
 	ws_drop_after(g->conn, config.ws_error_grace_ms);
 }
 
-/* REAL: User::from_token(UserHint::Any) - a session token first, then a bot token */
-static void authenticate(struct gw *g, const char *token)
+/* Ready, then presence, then the subscriptions (REAL: impl.rs). */
+static void send_ready(struct gw *g, const struct user *u)
 {
-	struct user u = {0};
 	struct ready r;
-	enum token_kind kind = TOKEN_SESSION;
 	server_lock();
-	int found = store_user_by_session(token, &u, NULL);
-	if (found == 0) {
-		kind = TOKEN_BOT;
-		found = store_user_by_bot_token(token, &u);
-	}
-	if (found != 1) {
-		server_unlock();
-		user_release(&u);
-		send_error(g);
-		return;
-	}
 	/* counted first: Ready renders the user online through presence */
-	bool first = presence_add(u.id) == 1;
-	if (ready_build(&u, &r)) {
+	bool first = presence_add(u->id) == 1;
+	if (ready_build(u, &r)) {
 		server_unlock();
-		presence_remove(u.id);
-		user_release(&u);
+		presence_remove(u->id);
 		send_error(g);
 		return;
 	}
-	sessions_authenticate(g->s, u.id, kind, u.bot_owner != NULL);
+	g->online = true;
 	g->s->ready_seq = events_last_seq(); /* what Ready shows is never sent again */
 	server_unlock();
-	g->invisible = u.status_presence && strcmp(u.status_presence, "Invisible") == 0;
-	static const char authenticated[] = "{\"type\":\"Authenticated\"}";
-	send_text(g, authenticated, sizeof(authenticated) - 1);
+	g->invisible = u->status_presence && strcmp(u->status_presence, "Invisible") == 0;
 	send_text(g, r.json.buf, r.json.len);
 	/* REAL: impl.rs - the "online" presence goes out before this session
 	 * subscribes, so it does not hear its own */
 	if (first && !g->invisible) {
-		struct event *ev = events_presence(u.id, true, r.servers, r.nservers);
+		struct event *ev = events_presence(u->id, true, r.servers, r.nservers);
 		if (ev)
 			deliver(ev);
 		events_free(ev);
 	}
 	for (size_t i = 0; i < r.ntopics; i++)
 		sessions_subscribe(g->s, r.topics[i]);
+	sessions_ready(g->s);
 	ready_release(&r);
+}
+
+/* The delay_ready fault's timer: the user as it is now (a reset or import may
+ * have removed it). */
+static void ready_later(struct ws_conn *c, void *arg)
+{
+	(void)arg;
+	struct gw *g = ws_data(c);
+	struct user u = {0};
+	server_lock();
+	int found = store_user_get(g->s->user, &u);
+	server_unlock();
+	if (found == 1)
+		send_ready(g, &u);
+	else
+		send_error(g);
+	user_release(&u);
+}
+
+/* REAL: User::from_token(UserHint::Any) - a session token first, then a bot token.
+ * from_query: the token came in the query (else in an Authenticate frame). */
+static void authenticate(struct gw *g, const char *token, bool from_query)
+{
+	struct user u = {0};
+	enum token_kind kind = TOKEN_SESSION;
+	unsigned delay_ms = 0, frames = 0;
+	char delay_fault[FAULT_ID_MAX] = "", drop_fault[FAULT_ID_MAX] = "";
+	server_lock();
+	int found = store_user_by_session(token, &u, NULL);
+	if (found == 0) {
+		kind = TOKEN_BOT;
+		found = store_user_by_bot_token(token, &u);
+	}
+	if (found == 1 && faults_gateway_armed()) {
+		faults_gateway(FAULT_GW_DELAY_READY, u.id, &delay_ms, delay_fault);
+		faults_gateway(FAULT_GW_DROP_AFTER, u.id, &frames, drop_fault);
+	}
+	server_unlock();
+	const char *const faults[2] = {delay_fault, drop_fault};
+	journal_authenticate(g, found == 1 ? kind : TOKEN_NONE, u.id, from_query, faults);
+	if (found != 1) {
+		send_error(g);
+		goto out;
+	}
+	sessions_authenticate(g->s, u.id, kind, u.bot_owner != NULL);
+	if (drop_fault[0]) {
+		g->drop_armed = true;
+		g->frames_left = frames;
+		if (frames == 0) {
+			ws_drop_after(g->conn, 0);
+			goto out;
+		}
+	}
+	static const char authenticated[] = "{\"type\":\"Authenticated\"}";
+	send_text(g, authenticated, sizeof(authenticated) - 1);
+	if (delay_fault[0])
+		ws_timer(g->conn, delay_ms, ready_later, NULL);
+	else if (!ws_ending(g->conn))
+		send_ready(g, &u);
+out:
 	user_release(&u);
 }
 
@@ -280,8 +417,9 @@ static void on_open(struct ws_conn *c, const char *path, const char *query)
 	g->s = s;
 	s->owner = g;
 	ws_set_data(c, g);
+	journal_connect(g);
 	if (q.token)
-		authenticate(g, q.token);
+		authenticate(g, q.token, true);
 	free(q.token);
 }
 
@@ -325,6 +463,20 @@ static void subscribe(struct gw *g, const char *server_id)
 	}
 }
 
+/* The withhold_pong fault. PERF: the server lock only while a gateway fault is
+ * registered, not for every Ping. */
+static bool pong_withheld(const struct gw *g)
+{
+	unsigned unused;
+	char id[FAULT_ID_MAX];
+	if (!faults_gateway_armed())
+		return false;
+	server_lock();
+	bool withheld = faults_gateway(FAULT_GW_WITHHOLD_PONG, g->s->user, &unused, id);
+	server_unlock();
+	return withheld;
+}
+
 static void on_message(struct ws_conn *c, const char *data, size_t n, bool text)
 {
 	struct gw *g = ws_data(c);
@@ -337,7 +489,7 @@ static void on_message(struct ws_conn *c, const char *data, size_t n, bool text)
 	gw_decode(data, n, &m);
 	if (!g->s->authenticated) {
 		if (m.kind == GW_AUTHENTICATE)
-			authenticate(g, m.text);
+			authenticate(g, m.text, false);
 		gw_msg_release(&m);
 		return;
 	}
@@ -345,6 +497,8 @@ static void on_message(struct ws_conn *c, const char *data, size_t n, bool text)
 	case GW_PING: {
 		struct strbuf sb = STRBUF_INIT;
 		sessions_ping(g->s, wall_ms());
+		if (pong_withheld(g))
+			break;
 		strbuf_adds(&sb, "{\"type\":\"Pong\",\"data\":");
 		strbuf_adds(&sb, m.text);
 		strbuf_adds(&sb, "}");
@@ -368,13 +522,12 @@ static void on_message(struct ws_conn *c, const char *data, size_t n, bool text)
 
 static void on_closed(struct ws_conn *c, int code, const char *by)
 {
-	(void)code;
-	(void)by;
 	struct gw *g = ws_data(c);
 	if (!g)
 		return;
 	char user[SESSION_USER_MAX];
-	bool was_online = g->s->authenticated;
+	bool was_online = g->online;
+	journal_close(g, code, by);
 	str_copy(user, sizeof(user), g->s->user);
 	sessions_remove(g->s);
 	/* REAL: impl.rs - the last session of a user ends: "offline" to its servers */
@@ -413,4 +566,140 @@ void gateway_stop(void)
 	ws_stop();
 }
 
-void gateway_end_all(void) { ws_drop_all(); }
+/* ---- the control API's commands ------------------------------------------------------- */
+
+static int unjournaled_marker; /* end_all_job's argument for gateway_end_all(false) */
+
+static void end_all_job(void *arg)
+{
+	for (struct session *s = sessions_first(); s; s = sessions_next(s)) {
+		struct gw *g = s->owner;
+		if (!g)
+			continue;
+		g->unjournaled |= arg == &unjournaled_marker;
+		ws_drop(g->conn);
+	}
+}
+
+void gateway_end_all(bool journaled) { ws_post(end_all_job, journaled ? NULL : &unjournaled_marker); }
+
+static unsigned long long session_num(const struct session *s) { return strtoull(s->id + 3, NULL, 10); }
+
+/* A push: the event and the sessions it is for (their numbers, ascending as the
+ * registry lists them). */
+struct push {
+	struct event *ev;
+	enum gateway_target to;
+	const char *value;
+	unsigned long long *nums;
+	size_t n, cap;
+};
+
+/* sessions_each, under the registry's mutex */
+static void push_collect(void *arg, const struct session *s)
+{
+	struct push *p = arg;
+	if (!s->ready || (p->to == GATEWAY_TO_USER && strcmp(s->user, p->value) != 0) ||
+	    (p->to == GATEWAY_TO_TOPIC && !sessions_match(s, &p->value, 1)))
+		return;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		unsigned long long *grown = realloc(p->nums, cap * sizeof(*grown));
+		if (!grown)
+			return;
+		p->nums = grown;
+		p->cap = cap;
+	}
+	p->nums[p->n++] = session_num(s);
+}
+
+static void push_free(struct push *p)
+{
+	events_free(p->ev);
+	free(p->nums);
+	free(p);
+}
+
+static void push_job(void *arg)
+{
+	struct push *p = arg;
+	struct event_effects fx;
+	events_effects(p->ev->json, p->ev->len, &fx);
+	size_t i = 0;
+	for (struct session *s = sessions_first(); s && i < p->n; s = sessions_next(s)) {
+		unsigned long long num = session_num(s);
+		while (i < p->n && p->nums[i] < num)
+			i++; /* that one has ended */
+		if (i < p->n && p->nums[i] == num)
+			deliver_to(s->owner, p->ev, &fx);
+	}
+	events_effects_release(&fx);
+	push_free(p);
+}
+
+size_t gateway_push(enum gateway_target to, const char *value, char *json)
+{
+	struct push *p = calloc(1, sizeof(*p));
+	if (!p || !(p->ev = event_new(NULL, 0, json))) {
+		free(p);
+		if (!p)
+			free(json);
+		return 0;
+	}
+	p->to = to;
+	p->value = value;
+	sessions_each(push_collect, p);
+	p->value = NULL; /* the caller's */
+	size_t n = p->n;
+	if (!n || ws_post(push_job, p) != 0) {
+		push_free(p);
+		return 0;
+	}
+	return n;
+}
+
+struct close_cmd {
+	char id[SESSION_ID_MAX];
+	int code;
+	char *reason;
+	bool found;
+};
+
+static void close_find(void *arg, const struct session *s)
+{
+	struct close_cmd *cmd = arg;
+	cmd->found |= strcmp(s->id, cmd->id) == 0;
+}
+
+static void close_job(void *arg)
+{
+	struct close_cmd *cmd = arg;
+	for (struct session *s = sessions_first(); s; s = sessions_next(s)) {
+		struct gw *g = s->owner;
+		if (!g || strcmp(s->id, cmd->id) != 0)
+			continue;
+		if (cmd->code < 0)
+			ws_drop(g->conn);
+		else
+			ws_close(g->conn, cmd->code, cmd->reason);
+	}
+	free(cmd->reason);
+	free(cmd);
+}
+
+int gateway_close(const char *id, int code, const char *reason)
+{
+	struct close_cmd *cmd = calloc(1, sizeof(*cmd));
+	if (!cmd)
+		return 0; /* nothing to do it with: as if it had ended meanwhile */
+	str_copy(cmd->id, sizeof(cmd->id), id);
+	cmd->code = code;
+	cmd->reason = reason ? strdup(reason) : NULL;
+	sessions_each(close_find, cmd);
+	int rc = cmd->found ? 0 : -1;
+	if (!cmd->found || ws_post(close_job, cmd) != 0) {
+		free(cmd->reason);
+		free(cmd);
+	}
+	return rc;
+}

@@ -40,6 +40,8 @@
 #define LOC_USERS "stoat-mock/_mock/users"
 #define LOC_FAULTS "stoat-mock/_mock/faults"
 #define LOC_REQUESTS "stoat-mock/_mock/requests"
+#define LOC_SESSIONS "stoat-mock/_mock/sessions"
+#define LOC_EVENTS "stoat-mock/_mock/events"
 /* Generic store failures (our SQLite standing in for MongoDB): every route may
  * answer them (routes.h, implied rows). The real server's DatabaseError carries the
  * position of the failing query; the mock names the busiest one, fetch_bot's, which

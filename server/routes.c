@@ -101,9 +101,10 @@ static const struct route table[] = {
 	 ERRORS(PAGE_ANY), /* the page of the status in the path, or 500 */
 	 rocket_cors_status, 0, "cors.status"},
 
-	/* the control API (control.c, the README ("Testing with stoat-mock")): bodies are
-	 * free-form JSON documents the handlers read themselves, so a bad one is a
-	 * FailedValidation naming the field, never a Rocket page */
+	/* the control API (control.c, the README ("Testing with stoat-mock")), the
+	 * mock's own and not the real server's: bodies are free-form JSON documents
+	 * the handlers read themselves, so a bad one is a FailedValidation naming the
+	 * field, never a Rocket page */
 	{"GET", "_mock/health", GUARD_NONE, NULL, NO_ERRORS, control_health, ROUTE_CONTROL, "mock.health"},
 	{"POST", "_mock/reset", GUARD_NONE, NULL,
 	 ERRORS(E(DatabaseError, LOC_RESET)),
@@ -132,6 +133,17 @@ static const struct route table[] = {
 	 control_requests_list, ROUTE_CONTROL, "mock.requests"},
 	{"DELETE", "_mock/requests", GUARD_NONE, NULL, NO_ERRORS,
 	 control_requests_clear, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.requests_clear"},
+	/* the events WebSocket's (control_gateway.c): not in the real server either,
+	 * which has no way to list, close or write to a client's session */
+	{"GET", "_mock/sessions", GUARD_NONE, NULL, NO_ERRORS, control_sessions_list, ROUTE_CONTROL, "mock.sessions"},
+	{"DELETE", "_mock/sessions", GUARD_NONE, NULL, NO_ERRORS,
+	 control_sessions_end_all, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.sessions_end"},
+	{"POST", "_mock/sessions/:id/close", GUARD_NONE, NULL,
+	 ERRORS(E(FailedValidation, LOC_SESSIONS), E(NotFound, LOC_SESSIONS)),
+	 control_sessions_close, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.sessions_close"},
+	{"POST", "_mock/events", GUARD_NONE, NULL,
+	 ERRORS(E(FailedValidation, LOC_EVENTS)),
+	 control_events_push, ROUTE_CONTROL, "mock.events"},
 };
 
 /* Does the pattern's segments match the request's; a ":" segment captures. */

@@ -98,5 +98,10 @@ enum err control_faults_clear(struct request *rq, struct reply *rp);
 enum err control_faults_remove(struct request *rq, struct reply *rp);
 enum err control_requests_list(struct request *rq, struct reply *rp);
 enum err control_requests_clear(struct request *rq, struct reply *rp);
+/* /_mock control API of the events WebSocket (control_gateway.c) */
+enum err control_sessions_list(struct request *rq, struct reply *rp);
+enum err control_sessions_end_all(struct request *rq, struct reply *rp);
+enum err control_sessions_close(struct request *rq, struct reply *rp);
+enum err control_events_push(struct request *rq, struct reply *rp);
 
 #endif

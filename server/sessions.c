@@ -127,6 +127,18 @@ void sessions_authenticate(struct session *s, const char *user_id, enum token_ki
 	pthread_mutex_unlock(&lock);
 }
 
+void sessions_ready(struct session *s)
+{
+	pthread_mutex_lock(&lock);
+	s->ready = true;
+	pthread_mutex_unlock(&lock);
+}
+
+const char *sessions_kind_name(enum token_kind kind)
+{
+	return kind == TOKEN_SESSION ? "session" : kind == TOKEN_BOT ? "bot" : NULL;
+}
+
 /* Where topic is, or would be inserted, in s->topics; *found says which. */
 static size_t topic_at(const struct session *s, const char *topic, bool *found)
 {

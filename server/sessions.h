@@ -35,7 +35,8 @@ struct session {
 	int version;
 	long long connected_ms;  /* wall clock, ms since the epoch */
 	/* written by the gateway thread under the mutex; read by it without */
-	bool authenticated;
+	bool authenticated;      /* its token was accepted */
+	bool ready;              /* its Ready was sent (later than Authenticated under a delay_ready fault) */
 	char user[SESSION_USER_MAX];
 	enum token_kind kind;
 	bool bot;
@@ -58,10 +59,13 @@ struct session *sessions_add(const char *path, const char *query, const char *fo
 /* Unlinks and frees s (its topics too). */
 void sessions_remove(struct session *s);
 void sessions_authenticate(struct session *s, const char *user_id, enum token_kind kind, bool bot);
+void sessions_ready(struct session *s);
+/* "session", "bot", or NULL for TOKEN_NONE. */
+const char *sessions_kind_name(enum token_kind kind);
 
 void sessions_subscribe(struct session *s, const char *topic);
 void sessions_unsubscribe(struct session *s, const char *topic);
-/* Gateway thread: does s hold one of topics[0..n)? */
+/* Does s hold one of topics[0..n)? The gateway thread, or a sessions_each fn. */
 bool sessions_match(const struct session *s, const char *const *topics, size_t n);
 
 void sessions_frame(struct session *s, bool inbound);
@@ -71,8 +75,8 @@ void sessions_ping(struct session *s, long long now_ms);
  * end); the list may be walked without the mutex only by that thread. */
 struct session *sessions_first(void);
 struct session *sessions_next(const struct session *s);
-/* Any thread: calls fn for every session, oldest first, under the mutex (fn must
- * not call back into this module). */
+/* Any thread: calls fn for every session, oldest first, under the mutex (fn may
+ * call sessions_match, nothing else of this module). */
 void sessions_each(void (*fn)(void *arg, const struct session *s), void *arg);
 size_t sessions_count(void);
 

@@ -318,14 +318,6 @@ static void drop_all(void)
 		ws_drop(c);
 }
 
-static void drop_all_job(void *arg)
-{
-	(void)arg;
-	drop_all();
-}
-
-void ws_drop_all(void) { ws_post(drop_all_job, NULL); }
-
 /* ---- the inbox --------------------------------------------------------------------- */
 
 int ws_post(void (*fn)(void *arg), void *arg)

@@ -75,8 +75,6 @@ bool ws_ending(const struct ws_conn *c);
 /* Calls fn(c, arg) once, ms from now, unless the connection ends first. One such
  * timer per connection: a second call replaces the first. */
 void ws_timer(struct ws_conn *c, unsigned ms, void (*fn)(struct ws_conn *c, void *arg), void *arg);
-/* Drops every connection (reset, state import). */
-void ws_drop_all(void);
 
 void ws_set_data(struct ws_conn *c, void *data);
 void *ws_data(const struct ws_conn *c);

@@ -179,6 +179,10 @@ START_TEST(no_control_hides_every_control_route)
 		{"DELETE", "/_mock/faults/fault-1", NULL},
 		{"GET", "/_mock/requests", NULL},
 		{"DELETE", "/_mock/requests", NULL},
+		{"GET", "/_mock/sessions", NULL},
+		{"DELETE", "/_mock/sessions", NULL},
+		{"POST", "/_mock/sessions/ws-1/close", "{\"drop\":true}"},
+		{"POST", "/_mock/events", "{\"event\":{\"type\":\"X\"},\"all\":true}"},
 	};
 	struct server srv;
 	ck_assert_int_eq(server_start(&srv, args), 0);
