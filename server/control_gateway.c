@@ -26,23 +26,27 @@
  * "connected_at", "authenticated", "ready", "subscriptions", "last_ping",
  * "frames_in", "frames_out"}]} oldest first; subscriptions sorted. */
 
+static void string_or_null(struct strbuf *sb, const char *value)
+{
+	if (value)
+		jsonw_string(sb, value);
+	else
+		jsonw_raw(sb, "null");
+}
+
 static void session_json(void *arg, const struct session *s)
 {
 	struct strbuf *sb = arg;
-	const char *kind = sessions_kind_name(s->kind);
+	char ping[JSONW_TIME_MAX];
+	if (s->last_ping_ms)
+		jsonw_time_text(ping, s->last_ping_ms);
 	jsonw_open(sb, '{');
 	jsonw_key(sb, "id");
 	jsonw_string(sb, s->id);
 	jsonw_key(sb, "user");
-	if (s->authenticated)
-		jsonw_string(sb, s->user);
-	else
-		jsonw_raw(sb, "null");
+	string_or_null(sb, s->authenticated ? s->user : NULL);
 	jsonw_key(sb, "token_kind");
-	if (s->authenticated && kind)
-		jsonw_string(sb, kind);
-	else
-		jsonw_raw(sb, "null");
+	string_or_null(sb, s->authenticated ? sessions_kind_name(s->kind) : NULL);
 	jsonw_key(sb, "format");
 	jsonw_string(sb, s->format);
 	jsonw_key(sb, "version");
@@ -61,10 +65,7 @@ static void session_json(void *arg, const struct session *s)
 		jsonw_string(sb, s->topics[i]);
 	jsonw_close(sb, ']');
 	jsonw_key(sb, "last_ping");
-	if (s->last_ping_ms)
-		jsonw_time(sb, s->last_ping_ms);
-	else
-		jsonw_raw(sb, "null");
+	string_or_null(sb, s->last_ping_ms ? ping : NULL);
 	jsonw_key(sb, "frames_in");
 	jsonw_int(sb, (long long)s->frames_in);
 	jsonw_key(sb, "frames_out");

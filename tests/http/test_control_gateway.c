@@ -374,31 +374,27 @@ START_TEST(session_closed_with_a_code_or_dropped)
 	struct client c, other;
 	char id[32];
 	connect_ready(&other, "/?token=" BOB_SESSION);
-	connect_ready(&c, HELPER_WS);
-	newest_session(id, sizeof(id));
-	close_session(id, "{\"code\":4000,\"reason\":\"bye now\"}");
-	expect_end(&c);
-	ck_assert(c.got_close);
-	ck_assert_int_eq(c.close_code, 4000);
-	ck_assert_str_eq(c.close_reason, "bye now");
-	ws_close_client(&c);
-
-	connect_ready(&c, HELPER_WS);
-	newest_session(id, sizeof(id));
-	close_session(id, "{\"code\":1000,\"reason\":null}");
-	expect_end(&c);
-	ck_assert(c.got_close);
-	ck_assert_int_eq(c.close_code, 1000);
-	ck_assert_str_eq(c.close_reason, "");
-	ws_close_client(&c);
-
-	/* a bare TCP drop: no Close frame */
-	connect_ready(&c, HELPER_WS);
-	newest_session(id, sizeof(id));
-	close_session(id, "{\"drop\":true}");
-	expect_end(&c);
-	ck_assert(!c.got_close);
-	ws_close_client(&c);
+	static const struct {
+		const char *body;
+		int code; /* -1: a bare TCP drop, no Close frame */
+		const char *reason;
+	} closes[] = {
+		{"{\"code\":4000,\"reason\":\"bye now\"}", 4000, "bye now"},
+		{"{\"code\":1000,\"reason\":null}", 1000, ""},
+		{"{\"drop\":true}", -1, NULL},
+	};
+	for (size_t i = 0; i < sizeof(closes) / sizeof(closes[0]); i++) {
+		connect_ready(&c, HELPER_WS);
+		newest_session(id, sizeof(id));
+		close_session(id, closes[i].body);
+		expect_end(&c);
+		ck_assert_int_eq(c.got_close, closes[i].code >= 0);
+		if (closes[i].code >= 0) {
+			ck_assert_int_eq(c.close_code, closes[i].code);
+			ck_assert_str_eq(c.close_reason, closes[i].reason);
+		}
+		ws_close_client(&c);
+	}
 
 	/* the other session never noticed */
 	ws_send_str(&other, "{\"type\":\"Ping\",\"data\":9}");
