@@ -482,10 +482,10 @@ static void expect_faults(const char *want)
 
 START_TEST(fault_delay_ready)
 {
-	char *id = add_fault("{\"gateway\":\"delay_ready\",\"ms\":400}");
+	char *id = add_fault("{\"gateway\":\"delay_ready\",\"ms\":600}");
 	char want[256];
 	snprintf(want, sizeof(want),
-		 "{\"faults\":[{\"id\":\"%s\",\"gateway\":\"delay_ready\",\"ms\":400,\"times\":1,\"remaining\":1,"
+		 "{\"faults\":[{\"id\":\"%s\",\"gateway\":\"delay_ready\",\"ms\":600,\"times\":1,\"remaining\":1,"
 		 "\"hits\":0}]}",
 		 id);
 	expect_faults(want);
@@ -494,7 +494,7 @@ START_TEST(fault_delay_ready)
 	long long t0 = now_ms();
 	ck_assert_int_eq(ws_open(&srv, HELPER_WS, &c), 101);
 	expect_next(&c, AUTHENTICATED);
-	ck_assert_int_lt(now_ms() - t0, 300); /* Authenticated at once */
+	ck_assert_int_lt(now_ms() - t0, 450); /* Authenticated at once */
 	/* meanwhile: authenticated, not ready, no subscription */
 	cJSON *j = wait_sessions(1);
 	const cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "sessions"), 0);
@@ -504,7 +504,7 @@ START_TEST(fault_delay_ready)
 	cJSON_Delete(j);
 	expect_prefix(&c, "{\"type\":\"Ready\",\"users\":[{\"_id\":\"" HELPER_ID "\"");
 	long long took = now_ms() - t0;
-	ck_assert_msg(took >= 390 && took < 2000, "Ready after %lld ms", took);
+	ck_assert_msg(took >= 600 && took < 3000, "Ready after %lld ms", took);
 	expect_faults("{\"faults\":[]}"); /* used up */
 	ws_close_client(&c);
 
