@@ -6,12 +6,14 @@
 // change what it sees. mock() runs $STOAT_MOCK_BIN (run.sh sets it; default
 // ../../build/stoat-mock) with --port 0 and reads "... listening on http://HOST:PORT"
 // from the first stdout line; it also returns the child, for the tests of how the
-// process stops. call() is one HTTP request with a session or bot token.
+// process stops. Pointed at a sanitizer build (build-asan), stop() fails the test whose
+// server reported an error. call() is one HTTP request with a session or bot token.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -74,14 +76,35 @@ export async function mock({ fixtures, args = [] } = {}) {
     child,
     exited,
     stderr: () => err,
+    /** SIGTERM, then the exit; fails when a sanitizer build reported an error. */
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       const t = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;
       clearTimeout(t);
       cleanup();
+      const report = /(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/.exec(err);
+      if (report) throw new Error(`stoat-mock: ${report[0]}\n${err}`);
     },
   };
+}
+
+/** A server for a whole describe(): started before its first test, stopped after its last. */
+export function sharedMock(opts) {
+  const m = {};
+  before(async () => Object.assign(m, await mock(opts)));
+  after(() => m.stop?.());
+  return m;
+}
+
+/** Runs body(m) with a server started as mock(opts) does, and stops it after, whatever happens. */
+export async function withMock(opts, body) {
+  const m = await mock(opts);
+  try {
+    return await body(m);
+  } finally {
+    await m.stop();
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   ALICE, BOB, BOTS_SERVER, CAROL, GENERAL, GROUP, HELPER, OPEN_LOBBY, OPEN_SERVER, PUBLIC, SERVER,
   withBotsServer, withCorner, withOpenServer,
 } from "../lib/fixtures.mjs";
-import { mock, ok } from "../lib/server.mjs";
+import { mock, ok, withMock } from "../lib/server.mjs";
 import { gw, login, loginByFrame, open } from "../lib/socket.mjs";
 
 const asAlice = { auth: { session: ALICE.session } };
@@ -26,16 +26,16 @@ function userUpdate(id, data, clear = []) {
 
 /** Runs `body` with a fresh server and sessions for `who` (tokens), all drained; stops everything after. */
 async function withSessions(opts, who, body) {
-  const m = await mock(opts);
-  const conns = [];
-  try {
-    for (const token of who) conns.push(await login(m.wsUrl, token));
-    await Promise.all(conns.map((c) => c.drain()));
-    await body(m, ...conns);
-  } finally {
-    for (const c of conns) c.drop();
-    await m.stop();
-  }
+  await withMock(opts, async (m) => {
+    const conns = [];
+    try {
+      for (const token of who) conns.push(await login(m.wsUrl, token));
+      await Promise.all(conns.map((c) => c.drain()));
+      await body(m, ...conns);
+    } finally {
+      for (const c of conns) c.drop();
+    }
+  });
 }
 
 /** Asserts every one of `conns` gets nothing more. */
@@ -123,15 +123,12 @@ describe("token reset (PATCH remove Token)", () => {
   });
 
   test("a session that authenticated with a frame is logged out too", async () => {
-    const m = await mock();
-    try {
+    await withMock({}, async (m) => {
       const h = await loginByFrame(m.wsUrl, HELPER.token);
       await ok(m.url, "PATCH", `/bots/${HELPER.id}`, { ...asAlice, body: { remove: ["Token"] } });
       await h.expect('{"type":"Logout"}');
       assert.equal((await h.ended()).code, 1006);
-    } finally {
-      await m.stop();
-    }
+    });
   });
 });
 

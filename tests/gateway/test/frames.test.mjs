@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { ALICE, CAROL, GENERAL, HELPER, SERVER } from "../lib/fixtures.mjs";
-import { mock } from "../lib/server.mjs";
+import { sharedMock } from "../lib/server.mjs";
 import { gw, login, open } from "../lib/socket.mjs";
 
 /** A text message of exactly `n` bytes, of a type the server ignores. */
@@ -16,15 +16,10 @@ function sized(n) {
 }
 
 describe("Ping and Pong", () => {
-  let m, c;
-  before(async () => {
-    m = await mock();
-    c = await login(m.wsUrl, HELPER.token);
-  });
-  after(async () => {
-    c?.drop();
-    await m?.stop();
-  });
+  const m = sharedMock();
+  let c;
+  before(async () => (c = await login(m.wsUrl, HELPER.token)));
+  after(() => c?.drop());
 
   // REAL: Ping = untagged Binary(Vec<u8>) | Number(usize), echoed as serde_json writes it
   for (const [name, sent, pong] of [
@@ -36,6 +31,7 @@ describe("Ping and Pong", () => {
     ["an empty byte array", '{"type":"Ping","data":[]}', '{"type":"Pong","data":[]}'],
     ["responded: null", '{"type":"Ping","data":7,"responded":null}', '{"type":"Pong","data":7}'],
     ["keys in another order", '{"data":8,"type":"Ping"}', '{"type":"Pong","data":8}'],
+    ["an unknown key beside", '{"type":"Ping","data":9,"extra":[1]}', '{"type":"Pong","data":9}'],
   ]) {
     test(`Ping with ${name} → Pong echoing it`, async () => {
       c.send(sent);
@@ -64,6 +60,8 @@ describe("Ping and Pong", () => {
       '{"type":"Ping","data":true}',
       '{"type":"Ping"}',
       '{"type":"Ping","data":3,"responded":1}',
+      '{"type":"Ping","data":3,"data":4}', // serde: duplicate field
+      '{"type":"Ping","type":"Ping","data":3}', // serde: duplicate tag
       '{"type":"ping","data":3}',
     ])
       c.send(bad);
@@ -78,9 +76,7 @@ describe("Ping and Pong", () => {
 });
 
 describe("frames the server ignores", () => {
-  let m;
-  before(async () => (m = await mock()));
-  after(() => m?.stop());
+  const m = sharedMock();
 
   test("unknown types, malformed JSON, wrong fields, non-objects and binary frames: nothing, the connection stays", async () => {
     const c = await login(m.wsUrl, HELPER.token);
@@ -136,9 +132,7 @@ describe("frames the server ignores", () => {
 });
 
 describe("RFC 6455", () => {
-  let m;
-  before(async () => (m = await mock()));
-  after(() => m?.stop());
+  const m = sharedMock();
 
   test("a WebSocket ping is answered with a pong carrying the same payload", async () => {
     const c = await login(m.wsUrl, HELPER.token);
@@ -208,9 +202,7 @@ describe("RFC 6455", () => {
 });
 
 describe("--ws-max-message", () => {
-  let m;
-  before(async () => (m = await mock({ args: ["--ws-max-message", "1024"] })));
-  after(() => m?.stop());
+  const m = sharedMock({ args: ["--ws-max-message", "1024"] });
 
   test("1024 bytes are read; a 1025-byte message: Close 1009", async () => {
     const c = await login(m.wsUrl, HELPER.token);

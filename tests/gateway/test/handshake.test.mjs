@@ -7,14 +7,14 @@
 // and their values.
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
 import {
   ALICE, BOB, BOB_SERVER, BOTS_GENERAL, BOTS_SERVER, CAROL, CORNER, GENERAL, GROUP, HELPER, SERVER,
   withBotsServer, withCorner,
 } from "../lib/fixtures.mjs";
 import { assertKeys, CAROL_READY, ERROR_FRAME, GROUP_KEYS, HELPER_READY, ISO, READY_KEYS, SERVER_KEYS, TEXT_KEYS } from "../lib/expect.mjs";
-import { call, mock } from "../lib/server.mjs";
+import { call, mock, sharedMock, withMock } from "../lib/server.mjs";
 import { gw, login, loginByFrame, open, rawUpgrade, refusal } from "../lib/socket.mjs";
 
 /** Ready must be compact JSON (what serde_json writes) with the six arrays in order (+ policy_changes). */
@@ -26,9 +26,7 @@ function parseReady(text, policyChanges) {
 }
 
 describe("connecting", () => {
-  let m;
-  before(async () => (m = await mock()));
-  after(() => m?.stop());
+  const m = sharedMock();
 
   test("the ws URL of GET / upgrades: Authenticated, then Ready, exactly; no subprotocol, no extension", async () => {
     const root = await call(m.url, "GET", "/");
@@ -173,9 +171,7 @@ describe("connecting", () => {
 });
 
 describe("Ready from the store", () => {
-  let m;
-  before(async () => (m = await mock()));
-  after(() => m?.stop());
+  const m = sharedMock();
 
   test("alice: bob (known, as a friend) then alice herself, as self, online; her servers, channels, members", async () => {
     const c = await login(m.wsUrl, ALICE.session);
@@ -255,8 +251,7 @@ describe("Ready from the store", () => {
 
 describe("Ready of a bot in a group and a server", () => {
   test("the group's other recipients from the bot's perspective, the group; the server, the channels it may view, its member", async () => {
-    const m = await mock({ fixtures: withBotsServer(withCorner()) });
-    try {
+    await withMock({ fixtures: withBotsServer(withCorner()) }, async (m) => {
       const c = await login(m.wsUrl, HELPER.token);
       const r = parseReady(c.ready, false);
       assert.equal(
@@ -275,36 +270,28 @@ describe("Ready of a bot in a group and a server", () => {
       assert.equal(r.members.length, 1);
       assert.deepEqual(r.members[0]._id, { server: BOTS_SERVER, user: HELPER.id });
       await c.close();
-    } finally {
-      await m.stop();
-    }
+    });
   });
 });
 
 describe("--ready-policy-changes", () => {
   test("always: a bot's Ready ends with policy_changes:[] too", async () => {
-    const m = await mock({ args: ["--ready-policy-changes", "always"] });
-    try {
+    await withMock({ args: ["--ready-policy-changes", "always"] }, async (m) => {
       const c = await login(m.wsUrl, HELPER.token);
       assert.equal(c.ready, HELPER_READY.slice(0, -1) + ',"policy_changes":[]}');
       await c.close();
       const u = await login(m.wsUrl, CAROL.session);
       assert.equal(u.ready, CAROL_READY);
       await u.close();
-    } finally {
-      await m.stop();
-    }
+    });
   });
 
   test("real (the default, spelled out): omitted for bots", async () => {
-    const m = await mock({ args: ["--ready-policy-changes", "real"] });
-    try {
+    await withMock({ args: ["--ready-policy-changes", "real"] }, async (m) => {
       const c = await login(m.wsUrl, HELPER.token);
       assert.equal(c.ready, HELPER_READY);
       await c.close();
-    } finally {
-      await m.stop();
-    }
+    });
   });
 
   test("STOAT_MOCK_READY_POLICY_CHANGES=always does the same as the flag", async () => {
@@ -330,9 +317,7 @@ describe("--ready-policy-changes", () => {
 });
 
 describe("--max-sessions", () => {
-  let m;
-  before(async () => (m = await mock({ args: ["--max-sessions", "2"] })));
-  after(() => m?.stop());
+  const m = sharedMock({ args: ["--max-sessions", "2"] });
 
   test("the session over the limit is refused with 503 TooManySessions; a freed place is taken again", async () => {
     const a = await login(m.wsUrl, HELPER.token);

@@ -6,13 +6,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { ALICE, BOB, CAROL, HELPER } from "../lib/fixtures.mjs";
-import { call, mock, ok } from "../lib/server.mjs";
+import { call, mock, ok, withMock } from "../lib/server.mjs";
 import { gw, login, loginByFrame, open } from "../lib/socket.mjs";
 
 describe("HTTP beside the gateway", () => {
   test("answers are byte for byte the same with 60 sessions open, and requests in parallel all succeed", async () => {
-    const m = await mock();
-    try {
+    await withMock({}, async (m) => {
       const asAlice = { auth: { session: ALICE.session } };
       const requests = [
         ["GET", "/", {}],
@@ -42,16 +41,13 @@ describe("HTTP beside the gateway", () => {
       conns.forEach((c, i) => c.send({ type: "Ping", data: i }));
       await Promise.all(conns.slice(0, 50).map((c, i) => c.expect(`{"type":"Pong","data":${i}}`)));
       for (const c of conns) c.drop();
-    } finally {
-      await m.stop();
-    }
+    });
   });
 });
 
 describe("stopping", () => {
   test("SIGTERM with sessions open (authenticated, not yet, not reading): exit 0 within 3 s, every session ended", async () => {
-    const m = await mock();
-    try {
+    await withMock({}, async (m) => {
       const conns = await Promise.all(Array.from({ length: 10 }, (_, i) => login(m.wsUrl, i % 2 ? HELPER.token : CAROL.session)));
       conns.push(await open(gw(m.wsUrl, { version: 1, format: "json" })));
       const paused = await login(m.wsUrl, HELPER.token);
@@ -67,16 +63,13 @@ describe("stopping", () => {
       paused.ws.resume();
       await paused.ended(2000);
       assert.doesNotMatch(m.stderr(), /upgraded.*not closed/i, "every session is closed before the daemon stops");
-    } finally {
-      await m.stop();
-    }
+    });
   });
 });
 
 describe("control API and sessions", () => {
   test("POST /_mock/reset ends every session; the bundled tokens work again after it", async () => {
-    const m = await mock();
-    try {
+    await withMock({}, async (m) => {
       const a = await login(m.wsUrl, HELPER.token);
       const b = await open(gw(m.wsUrl, { version: 1, format: "json" }));
       await ok(m.url, "POST", "/_mock/reset", {}, 204);
@@ -84,26 +77,20 @@ describe("control API and sessions", () => {
       await b.ended();
       const c = await login(m.wsUrl, HELPER.token);
       c.drop();
-    } finally {
-      await m.stop();
-    }
+    });
   });
 
   test("PUT /_mock/state ends every session", async () => {
-    const m = await mock();
-    try {
+    await withMock({}, async (m) => {
       const state = await ok(m.url, "GET", "/_mock/state");
       const a = await login(m.wsUrl, CAROL.session);
       await ok(m.url, "PUT", "/_mock/state", { body: state }, 204);
       await a.ended();
-    } finally {
-      await m.stop();
-    }
+    });
   });
 
   test("the journal records connect, authenticate and close, and never a token", async () => {
-    const m = await mock();
-    try {
+    await withMock({}, async (m) => {
       const a = await login(m.wsUrl, HELPER.token);
       const b = await loginByFrame(m.wsUrl, CAROL.session);
       const bad = await open(gw(m.wsUrl, { version: 1, format: "json", token: "wrong-token-value" }));
@@ -117,8 +104,6 @@ describe("control API and sessions", () => {
         assert.ok(!r.text.includes(secret), "a token is in the journal");
       const kinds = r.json.requests.filter((e) => e.gateway).map((e) => e.gateway);
       for (const k of ["connect", "authenticate", "close"]) assert.ok(kinds.includes(k), `no "${k}" entry in ${kinds}`);
-    } finally {
-      await m.stop();
-    }
+    });
   });
 });

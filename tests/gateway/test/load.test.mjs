@@ -3,16 +3,14 @@
 // once. Loopback only, every loop bounded.
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
 import { CAROL, HELPER } from "../lib/fixtures.mjs";
-import { mock } from "../lib/server.mjs";
+import { sharedMock } from "../lib/server.mjs";
 import { login } from "../lib/socket.mjs";
 
 describe("a slow reader", () => {
-  let m;
-  before(async () => (m = await mock()));
-  after(() => m?.stop());
+  const m = sharedMock();
 
   test("does not delay another session's Pongs, and is dropped when its queue passes --ws-max-queue (4 MiB)", async () => {
     const fast = await login(m.wsUrl, CAROL.session);
@@ -48,9 +46,7 @@ describe("a slow reader", () => {
 });
 
 describe("large Pings", () => {
-  let m;
-  before(async () => (m = await mock()));
-  after(() => m?.stop());
+  const m = sharedMock();
 
   test("a byte-array Ping of 200 000 bytes (~800 KB of JSON) is answered within 2 s, and others meanwhile", async () => {
     const big = await login(m.wsUrl, HELPER.token);
@@ -68,9 +64,7 @@ describe("large Pings", () => {
 });
 
 describe("many sessions", () => {
-  let m;
-  before(async () => (m = await mock()));
-  after(() => m?.stop());
+  const m = sharedMock();
 
   test("200 sessions authenticate at once, each gets its own Ready and Pong", async () => {
     const conns = await Promise.all(Array.from({ length: 200 }, (_, i) => login(m.wsUrl, i % 2 ? CAROL.session : HELPER.token)));

@@ -6,23 +6,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { ALICE, BOB, CAROL, HELPER, withCorner, withPresence } from "../lib/fixtures.mjs";
-import { mock, ok } from "../lib/server.mjs";
+import { ok, withMock } from "../lib/server.mjs";
 import { login } from "../lib/socket.mjs";
 
 const presence = (id, online) => `{"type":"UserUpdate","id":"${id}","data":{"online":${online}},"clear":[],"event_id":null}`;
 
-async function fresh(opts, body) {
-  const m = await mock(opts);
-  try {
-    await body(m);
-  } finally {
-    await m.stop();
-  }
-}
-
 describe("presence", () => {
   test("bob's first session: one online UserUpdate to alice (friend, same servers, same group: one delivery)", async () => {
-    await fresh({}, async (m) => {
+    await withMock({}, async (m) => {
       const carol = await login(m.wsUrl, CAROL.session);
       const alice = await login(m.wsUrl, ALICE.session);
       await Promise.all([carol.drain(), alice.drain()]);
@@ -51,7 +42,7 @@ describe("presence", () => {
   });
 
   test("a bot: online while connected (HTTP too), offline when its connection is simply cut", async () => {
-    await fresh({ fixtures: withCorner() }, async (m) => {
+    await withMock({ fixtures: withCorner() }, async (m) => {
       const carol = await login(m.wsUrl, CAROL.session); // her group has the bot: she follows it
       const asCarol = { auth: { session: CAROL.session } };
       assert.equal((await ok(m.url, "GET", `/users/${HELPER.id}`, asCarol)).online, false);
@@ -71,7 +62,7 @@ describe("presence", () => {
   });
 
   test("an Invisible user: no online UserUpdate, offline over HTTP, offline in its own Ready", async () => {
-    await fresh({ fixtures: withPresence(BOB.id, "Invisible") }, async (m) => {
+    await withMock({ fixtures: withPresence(BOB.id, "Invisible") }, async (m) => {
       const alice = await login(m.wsUrl, ALICE.session);
       await alice.drain();
       const bob = await login(m.wsUrl, BOB.session);
@@ -89,7 +80,7 @@ describe("presence", () => {
   });
 
   test("a Busy user is online like anyone", async () => {
-    await fresh({ fixtures: withPresence(BOB.id, "Busy") }, async (m) => {
+    await withMock({ fixtures: withPresence(BOB.id, "Busy") }, async (m) => {
       const alice = await login(m.wsUrl, ALICE.session);
       await alice.drain();
       const bob = await login(m.wsUrl, BOB.session);
