@@ -15,8 +15,9 @@
  *      route writes
  *   6. response side: Server, Shield, the rate-limit headers (and 429), CORS
  *
- * The control API's hooks (control_fault before the route runs, control_journal
- * at the end) are the mock's own; /_mock requests are never rate-limited. */
+ * The control API's hooks (control_origin_check in place of CORS, control_fault
+ * before the route runs, control_journal at the end) are the mock's own; /_mock
+ * requests are never rate-limited. */
 #include "dispatch.h"
 
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include "catcher.h"
 #include "config.h"
 #include "control.h"
+#include "control_origin.h"
 #include "events.h"
 #include "jsonguard.h"
 #include "locations.h"
@@ -104,8 +106,9 @@ static void render(struct request *rq, struct reply *rp, enum err e)
 		body_nul_escape(&rp->body, &rp->body_len);
 }
 
-/* The control API is the mock's own: never counted against a bucket, never
- * refused for its Origin. DIFF: docs/fidelity.md#ratelimit-control */
+/* The control API is the mock's own: never counted against a bucket
+ * (DIFF: docs/fidelity.md#ratelimit-control), and outside the CORS fairing: no
+ * grant to another site, no change from one (control_origin.h). */
 static bool control_path(const struct request *rq)
 {
 	return !config.no_control && rq->nseg > 0 && rq->seglen[0] == 5 && memcmp(rq->seg[0], "_mock", 5) == 0;
@@ -141,9 +144,10 @@ void dispatch(struct request *rq, struct reply *rp)
 		if (limited)
 			rq->method = "GET"; /* REAL: rewritten to GET /ratelimit */
 	}
-	rocket_cors_request(rq, &cors);
-	if (cors.kind == CORS_FAILED && control_path(rq))
-		cors.kind = CORS_NONE; /* the mock's own API answers whatever the Origin */
+	if (!control_path(rq))
+		rocket_cors_request(rq, &cors);
+	else if (control_origin_check(rq, rp))
+		goto out; /* the mock's own API: no CORS grant, no change from another site */
 	if (cors.kind == CORS_FAILED) {
 		/* REAL: rocket_cors fairing.rs - rewritten to GET /cors/400, whose route
 		 * answers Outcome::Error(400): the 400 page */

@@ -60,7 +60,7 @@ static bool watchdog_running, watchdog_stop;
 /* The request headers dispatch looks at (struct request). */
 enum wanted_header {
 	H_BOT_TOKEN, H_SESSION_TOKEN, H_OAUTH2_TOKEN, H_ACCEPT, H_ORIGIN, H_CONTENT_TYPE,
-	H_AC_REQUEST_METHOD, H_AC_REQUEST_HEADERS, H_FORWARDED_FOR,
+	H_AC_REQUEST_METHOD, H_AC_REQUEST_HEADERS, H_FORWARDED_FOR, H_HOST,
 	H_UPGRADE, H_CONNECTION, H_WS_VERSION, H_WS_KEY, /* the events WebSocket */
 	H_COUNT
 };
@@ -189,6 +189,7 @@ static const struct {
 	W(H_AC_REQUEST_METHOD, "access-control-request-method"),
 	W(H_AC_REQUEST_HEADERS, "access-control-request-headers"),
 	W(H_FORWARDED_FOR, "x-forwarded-for"),
+	W(H_HOST, "host"),
 	W(H_UPGRADE, "upgrade"),
 	W(H_CONNECTION, "connection"),
 	W(H_WS_VERSION, "sec-websocket-version"),
@@ -257,6 +258,7 @@ static void fill_request(struct conn_ctx *ctx, struct MHD_Connection *c, const c
 	rq->ac_request_method = header(ctx, H_AC_REQUEST_METHOD);
 	rq->ac_request_headers = header(ctx, H_AC_REQUEST_HEADERS);
 	rq->forwarded_for = header(ctx, H_FORWARDED_FOR);
+	rq->host = header(ctx, H_HOST);
 	/* PERF: only the rate limiter reads client_ip; formatting it costs 1 700
 	 * instructions a request (docs/performance.md#http) */
 	const union MHD_ConnectionInfo *ci =

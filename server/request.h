@@ -57,6 +57,7 @@ struct request {
 	const char *ac_request_method;
 	const char *ac_request_headers;
 	const char *forwarded_for;
+	const char *host;     /* the Host header: the control API's own origin (control_origin.h) */
 	char client_ip[64];
 
 	const char *body;

@@ -97,6 +97,7 @@ static void run_record(const char *rec, size_t len, bool *control)
 				{"access-control-request-method", offsetof(struct request, ac_request_method)},
 				{"access-control-request-headers", offsetof(struct request, ac_request_headers)},
 				{"x-forwarded-for", offsetof(struct request, forwarded_for)},
+				{"host", offsetof(struct request, host)},
 			};
 			for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
 				const char **slot = (const char **)((char *)&rq + known[i].off);
