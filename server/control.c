@@ -25,6 +25,7 @@
 #include "gateway.h"
 #include "ids.h"
 #include "journal.h"
+#include "live.h"
 #include "locations.h"
 #include "names.h"
 #include "path.h"
@@ -88,9 +89,17 @@ static bool is_control_request(const struct request *rq)
 void control_journal(const struct request *rq, const struct reply *rp)
 {
 	long long us = us_since(&rq->started);
-	if (config.no_control || is_control_request(rq))
+	if (config.no_control)
 		return;
+	if (is_control_request(rq)) {
+		/* the dashboard's reads change nothing; a write that succeeded did */
+		if (rp->status < 400 && strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0 &&
+		    strcmp(rq->method, "OPTIONS") != 0)
+			live_changed();
+		return;
+	}
 	journal_record(rq, rp, us, rq->fault);
+	live_changed(); /* one more journal entry at least */
 }
 
 void control_clear(void)

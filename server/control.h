@@ -32,7 +32,8 @@ void control_begin(struct request *rq);
  * goes to rq->fault for the journal. */
 bool control_fault(struct request *rq, struct reply *rp);
 /* Called by dispatch after rendering: records the request in the journal (never a
- * token; never a /_mock request). */
+ * token; never a /_mock request) and tells the dashboard (live.h) when the request
+ * may have changed what it shows. */
 void control_journal(const struct request *rq, const struct reply *rp);
 
 /* For the control handlers: the request body as a JSON object (*out, caller

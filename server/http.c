@@ -29,6 +29,7 @@
 #include "dispatch.h"
 #include "gateway.h"
 #include "limits.h"
+#include "live.h"
 #include "lock.h"
 #include "strbuf.h"
 #include "validate.h"
@@ -148,6 +149,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	}
 }
 
+static void stream_wake(void);
+
 static void *watchdog_main(void *arg)
 {
 	(void)arg;
@@ -170,6 +173,7 @@ static void *watchdog_main(void *arg)
 			shutdown(w->fd, SHUT_RDWR);
 			w->fd = -1; /* once */
 		}
+		stream_wake(); /* the dashboard's streams: a change held back, a heartbeat */
 	}
 	pthread_mutex_unlock(&watch_lock);
 	return NULL;
@@ -362,6 +366,14 @@ static void kept_release(void)
 	}
 }
 
+static void add_headers(struct MHD_Response *resp, const struct reply *rp)
+{
+	if (rp->content_type)
+		MHD_add_response_header(resp, "content-type", rp->content_type); /* hyper writes names lower-case */
+	for (int i = 0; i < rp->nheaders; i++)
+		MHD_add_response_header(resp, rp->headers[i].name, rp->headers[i].value);
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_ctx *ctx)
 {
 	struct reply *rp = &ctx->rp;
@@ -387,10 +399,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_ctx *ctx
 	}
 	if (!resp)
 		return MHD_NO;
-	if (rp->content_type)
-		MHD_add_response_header(resp, "content-type", rp->content_type); /* hyper writes names lower-case */
-	for (int i = 0; i < rp->nheaders; i++)
-		MHD_add_response_header(resp, rp->headers[i].name, rp->headers[i].value);
+	add_headers(resp, rp);
 	enum MHD_Result r = MHD_queue_response(c, (unsigned)rp->status, resp);
 	if (!keep || !kept_add(resp, rp->status, head, head_len, body, body_len))
 		MHD_destroy_response(resp);
@@ -500,6 +509,160 @@ static enum MHD_Result upgrade(struct MHD_Connection *c, struct conn_ctx *ctx)
 	return r;
 }
 
+/* ---- the dashboard's event stream -------------------------------------------------------
+ * GET /_mock/ui/changes (dashboard.c) answers with rp->stream set: an endless
+ * text/event-stream whose events carry the change counter (live.h); the page
+ * reads what it shows again after each one.
+ *
+ * With one polling thread, a content reader that returns 0 when it has nothing to
+ * send is called again at once, for ever: measured, one idle stream kept the
+ * daemon's thread busy (0.98 s of CPU in 2 s, docs/performance.md#live). So a
+ * stream with nothing to send suspends its connection (no CPU, no timeout while
+ * suspended), and live_changed() or the watchdog (every 250 ms) resume it
+ * (stream_wake) when it is due: at most one event per STREAM_GAP_MS (a change
+ * inside the gap goes out at the next tick, so a busy server does not send an
+ * event per request), and a comment line every STREAM_BEAT_MS, by which a stream
+ * whose page has gone finds out (a suspended connection never notices a close).
+ * http_stop ends every stream first: the daemon must find none suspended. */
+#define STREAM_GAP_MS 100
+#define STREAM_BEAT_MS 15000
+
+struct stream {
+	struct stream *prev, *next; /* every field under stream_lock */
+	struct MHD_Connection *conn;
+	bool suspended, ending;
+	unsigned long long sent;    /* the generation last sent; 0: none yet */
+	long long sent_ms, beat_ms; /* monotonic_ms() of the last event, of the last write */
+};
+static pthread_mutex_t stream_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct stream streams = {&streams, &streams, NULL, false, false, 0, 0, 0};
+static bool streams_ending;  /* under stream_lock: http_stop began */
+static _Atomic int nstreams; /* PERF: nothing to wake while it is 0 */
+
+/* Resumes the suspended streams that have something to send (every one with all).
+ * MHD is called outside stream_lock, which libmicrohttpd's thread takes inside its
+ * own (stream_free); a stream marked not suspended stays put until it is resumed
+ * here, since a suspended connection is never closed. */
+static void stream_resume(bool all)
+{
+	struct MHD_Connection *due[64];
+	size_t n;
+	do {
+		n = 0;
+		pthread_mutex_lock(&stream_lock);
+		long long now = monotonic_ms();
+		unsigned long long gen = live_generation();
+		for (struct stream *s = streams.next; s != &streams && n < 64; s = s->next) {
+			if (s->suspended && (all || s->ending || now - s->beat_ms >= STREAM_BEAT_MS ||
+					     (s->sent != gen && now - s->sent_ms >= STREAM_GAP_MS))) {
+				s->suspended = false;
+				due[n++] = s->conn;
+			}
+		}
+		pthread_mutex_unlock(&stream_lock);
+		for (size_t i = 0; i < n; i++)
+			MHD_resume_connection(due[i]);
+	} while (n == 64);
+}
+
+/* live.h's waker, on the thread of any live_changed(); and the watchdog's tick. */
+static void stream_wake(void)
+{
+	if (atomic_load_explicit(&nstreams, memory_order_relaxed))
+		stream_resume(false);
+}
+
+/* libmicrohttpd's content reader (its thread): the next event, a heartbeat, the
+ * end, or nothing for now, and then the connection is suspended. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct stream *s = cls;
+	char text[96];
+	int n = 0;
+	pthread_mutex_lock(&stream_lock);
+	long long now = monotonic_ms();
+	unsigned long long gen = live_generation();
+	if (s->ending) {
+		pthread_mutex_unlock(&stream_lock);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	if (gen != s->sent && (!s->sent || now - s->sent_ms >= STREAM_GAP_MS))
+		/* retry: EventSource reconnects after 1 s instead of 3 */
+		n = snprintf(text, sizeof(text), "%sevent: change\ndata: %llu\n\n", s->sent ? "" : "retry: 1000\n", gen);
+	else if (now - s->beat_ms >= STREAM_BEAT_MS)
+		n = snprintf(text, sizeof(text), ":\n\n");
+	if (n > 0 && (size_t)n <= max) {
+		memcpy(buf, text, (size_t)n);
+		if (text[0] != ':') {
+			s->sent = gen;
+			s->sent_ms = now;
+		}
+		s->beat_ms = now;
+	} else if (n == 0) {
+		s->suspended = true;
+		MHD_suspend_connection(s->conn);
+	} else {
+		n = 0; /* no room yet: called again when there is */
+	}
+	pthread_mutex_unlock(&stream_lock);
+	return n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream *s = cls;
+	pthread_mutex_lock(&stream_lock);
+	s->prev->next = s->next;
+	s->next->prev = s->prev;
+	atomic_fetch_sub_explicit(&nstreams, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&stream_lock);
+	free(s);
+}
+
+static enum MHD_Result stream_reply(struct MHD_Connection *c, struct conn_ctx *ctx)
+{
+	struct stream *s = calloc(1, sizeof(*s));
+	if (!s)
+		return MHD_NO;
+	s->conn = c;
+	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_read, s, stream_free);
+	if (!resp) {
+		free(s);
+		return MHD_NO;
+	}
+	add_headers(resp, &ctx->rp);
+	pthread_mutex_lock(&stream_lock);
+	s->ending = streams_ending;
+	s->next = streams.next;
+	s->prev = &streams;
+	streams.next->prev = s;
+	streams.next = s;
+	atomic_fetch_add_explicit(&nstreams, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&stream_lock);
+	ctx->status = ctx->rp.status;
+	enum MHD_Result r = MHD_queue_response(c, (unsigned)ctx->rp.status, resp);
+	MHD_destroy_response(resp); /* unqueued, this frees the stream (stream_free) */
+	return r;
+}
+
+/* Before the daemon stops: every stream ends, none stays suspended, and each gets
+ * up to half a second to send its last chunk (a clean end rather than a cut). */
+static void stream_end_all(void)
+{
+	live_set_waker(NULL);
+	pthread_mutex_lock(&stream_lock);
+	streams_ending = true;
+	for (struct stream *s = streams.next; s != &streams; s = s->next)
+		s->ending = true;
+	pthread_mutex_unlock(&stream_lock);
+	stream_resume(true);
+	for (int i = 0; i < 50 && atomic_load_explicit(&nstreams, memory_order_relaxed); i++) {
+		struct timespec ts = {0, 10 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -565,6 +728,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ctx->status = 0;
 		return MHD_NO; /* close without an answer */
 	}
+	if (ctx->rp.stream)
+		return stream_reply(c, ctx);
 	if (ctx->rp.delay_ms) {
 		struct delay *d = malloc(sizeof(*d));
 		pthread_t t;
@@ -725,6 +890,8 @@ int http_start(unsigned *bound_port, char *err, size_t errlen)
 	}
 	watchdog_stop = false;
 	watchdog_running = pthread_create(&watchdog, NULL, watchdog_main, NULL) == 0;
+	streams_ending = false;
+	live_set_waker(stream_wake);
 	log_buffer_start();
 	return 0;
 }
@@ -739,6 +906,7 @@ void http_stop(void)
 		pthread_join(watchdog, NULL);
 		watchdog_running = false;
 	}
+	stream_end_all();
 	if (daemon_)
 		MHD_stop_daemon(daemon_);
 	daemon_ = NULL;

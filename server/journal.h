@@ -3,7 +3,9 @@
  * A ring of the last N finished requests (N = --journal, default 1000; 0 keeps
  * none), oldest first. Each entry holds what a test needs to check what its client
  * sent: time, method, path, query, the kind of auth header, status, duration, the
- * request body (at most JOURNAL_BODY_MAX bytes), the route and the fault applied.
+ * request body (at most JOURNAL_BODY_MAX bytes), the route and the fault applied;
+ * for the dashboard also a sequence number and the request headers the server
+ * reads (a token header by name only).
  *
  * It never holds a token: auth is recorded as its header kind only ("bot",
  * "session", "oauth2", "none"), any occurrence of the request's own token values
@@ -40,6 +42,13 @@ void journal_gateway(const char *path, cJSON *fields);
  * (path_glob; NULL = any). A gateway entry has no method: a method filter leaves
  * it out, a path filter matches its upgrade path. Caller frees. */
 cJSON *journal_list(const char *method, const char *path);
+
+/* For the dashboard (GET /_mock/ui/snapshot): the entries after seq `after`,
+ * newest first, at most limit of them, each as journal_list writes it plus "seq"
+ * (1, 2, ... in arrival order, never reused in a process) and "headers" (those the
+ * server reads, a token header as "[redacted]"). *oldest: the seq of the oldest
+ * entry kept (the next one when empty); *latest: the last seq given. Caller frees. */
+cJSON *journal_since(unsigned long long after, size_t limit, unsigned long long *oldest, unsigned long long *latest);
 
 void journal_clear(void);
 

@@ -96,6 +96,7 @@ struct reply {
 	int catcher;           /* a framework answer: Rocket's default page for this code (reply_catcher) */
 	bool drop;             /* close the connection without an answer (fault) */
 	unsigned delay_ms;     /* answer this late (fault) */
+	bool stream;           /* answer with the dashboard's endless event stream (http.c, live.h) */
 };
 
 void request_release(struct request *rq);

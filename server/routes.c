@@ -144,6 +144,16 @@ static const struct route table[] = {
 	{"POST", "_mock/events", GUARD_NONE, NULL,
 	 ERRORS(E(FailedValidation, LOC_EVENTS)),
 	 control_events_push, ROUTE_CONTROL, "mock.events"},
+
+	/* the dashboard (dashboard.c): the page, its files, its event stream, its read */
+	{"GET", "_mock", GUARD_NONE, NULL, NO_ERRORS, dashboard_page, ROUTE_CONTROL, "mock.ui"},
+	{"GET", "_mock/ui/changes", GUARD_NONE, NULL, NO_ERRORS, dashboard_changes, ROUTE_CONTROL, "mock.ui_changes"},
+	{"GET", "_mock/ui/snapshot", GUARD_NONE, NULL,
+	 ERRORS(E(FailedValidation, LOC_UI), E(DatabaseError, LOC_UI)),
+	 dashboard_snapshot, ROUTE_CONTROL, "mock.ui_snapshot"},
+	{"GET", "_mock/ui/:id", GUARD_NONE, NULL,
+	 ERRORS(E(NotFound, LOC_UI)),
+	 dashboard_asset, ROUTE_CONTROL, "mock.ui_file"},
 };
 
 /* Does the pattern's segments match the request's; a ":" segment captures. */

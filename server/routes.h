@@ -103,5 +103,10 @@ enum err control_sessions_list(struct request *rq, struct reply *rp);
 enum err control_sessions_end_all(struct request *rq, struct reply *rp);
 enum err control_sessions_close(struct request *rq, struct reply *rp);
 enum err control_events_push(struct request *rq, struct reply *rp);
+/* the dashboard at /_mock/ (dashboard.c) */
+enum err dashboard_page(struct request *rq, struct reply *rp);
+enum err dashboard_asset(struct request *rq, struct reply *rp);
+enum err dashboard_changes(struct request *rq, struct reply *rp);
+enum err dashboard_snapshot(struct request *rq, struct reply *rp);
 
 #endif

@@ -562,6 +562,21 @@ int store_discriminator_change_add(const char *user_id, int64_t at_ms)
 	return store_step_done(st);
 }
 
+static const char SQL_DCHANGES_LATEST[] =
+	"SELECT user_id, max(at_ms) FROM discriminator_changes GROUP BY user_id ORDER BY 2 DESC, 1";
+
+int store_discriminator_changes_latest(void (*fn)(void *arg, const char *user_id, int64_t at_ms), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(SQL_DCHANGES_LATEST);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static const char SQL_SESSION_INSERT[] =
 	"INSERT INTO sessions (token, id, user_id, name) VALUES (?1, ?2, ?3, ?4)";
 

@@ -49,6 +49,9 @@ int store_user_update(const struct user *u);
 int store_discriminators_in_use(const char *name, bool used[10000]);
 int store_discriminator_changes_since(const char *user_id, int64_t since_ms);
 int store_discriminator_change_add(const char *user_id, int64_t at_ms);
+/* The newest discriminator change of each user that has one, newest first:
+ * fn(arg, user_id, at_ms) for each (the dashboard's "last rename"). 0 or -1. */
+int store_discriminator_changes_latest(void (*fn)(void *arg, const char *user_id, int64_t at_ms), void *arg);
 
 int store_session_insert(const char *token, const char *id, const char *user_id, const char *name);
 /* The id of the session with token: 1 and the id in buf (cut to size), 0 or -1. */

@@ -152,7 +152,7 @@ END_TEST
 START_TEST(no_answer_of_the_control_api_grants_another_origin)
 {
 	static const char *const reads[] = {"/_mock/health", "/_mock/state", "/_mock/faults", "/_mock/requests",
-					    "/_mock/nowhere"};
+					    "/_mock/", "/_mock/ui/app.js", "/_mock/ui/snapshot", "/_mock/nowhere"};
 	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
 		struct resp r;
 		ask(&srv, "GET", reads[i], "https://evil.example", NULL, NULL, NULL, &r);
