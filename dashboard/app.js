@@ -55,9 +55,10 @@ async function call(method, path, body, raw) {
   return json;
 }
 
+/* A line on what an action did; an error stays until dismissed or replaced. */
 function notify(text, bad) {
   const n = $('notice');
-  n.textContent = text;
+  $('notice-text').textContent = text;
   n.classList.toggle('bad', !!bad);
   n.hidden = false;
   clearTimeout(notify.timer);
@@ -81,7 +82,7 @@ const view = {
   snap: null,          /* the last snapshot */
   journal: [],         /* entries, newest first */
   lastSeq: 0,          /* the newest seq held */
-  sessions: undefined, /* the gateway's list; null: no gateway (404) */
+  sessions: null,       /* the gateway's list; null: no gateway, no panel */
 };
 
 let busy = false, again = false;
@@ -109,14 +110,13 @@ async function load() {
     return load();
   }
   mergeJournal(snap);
-  if (!snap.sessions) view.sessions = null; /* no gateway in this server */
-  else if (view.sessions !== null) {
+  view.sessions = null; /* no events gateway in this server: no panel */
+  if (snap.sessions) {
     try {
       const s = await call('GET', 'sessions');
       view.sessions = (s && s.sessions) || [];
     } catch (e) {
-      if (/: 404 /.test(e.message)) view.sessions = null; /* no gateway in this server */
-      else throw e;
+      if (!/: 404 /.test(e.message)) throw e;
     }
   }
   view.snap = snap;
@@ -411,7 +411,6 @@ function listen() {
   const es = new EventSource('ui/changes');
   es.addEventListener('open', () => {
     setLive('live', 'live');
-    view.sessions = undefined; /* the server may be another one */
     refresh();
   });
   es.addEventListener('change', () => refresh());
@@ -438,6 +437,7 @@ function setTheme(t) {
 }
 
 function wire() {
+  $('notice-close').addEventListener('click', () => { $('notice').hidden = true; });
   $('reset').addEventListener('click', () => act('Reset: the start-up fixtures are back', () => call('POST', 'reset')));
   $('export').addEventListener('click', () => act('State exported', async () => {
     const r = await fetch('state', { cache: 'no-store' });

@@ -5,7 +5,8 @@
 #   3. ASan+UBSan build + the same suites
 #   4. the suites that drive a running server from outside, each a script of its
 #      own: real clients (tests/clients), the events WebSocket with a raw client,
-#      stoat.js and stoat.py (tests/gateway), names vs decancer (tests/names),
+#      stoat.js and stoat.py (tests/gateway), the dashboard in headless chromium
+#      (tests/browser, screenshots in build/browser/), names vs decancer (tests/names),
 #      bad input / durability / concurrency (tests/reliability), golden wire
 #      tables (tests/wire), a short fuzz run (tests/fuzz), the benchmark smoke
 #      (bench), cmake --install and the Debian package (tests/install, its
@@ -38,8 +39,8 @@ step "unit and HTTP suites (ASan + UBSan)"
 	ctest --output-on-failure -j"$jobs")
 
 export STOAT_MOCK_BIN="$root/build/stoat-mock"
-for suite in tests/clients/run.sh tests/gateway/run.sh tests/names/run.sh tests/wire/run.sh \
-	tests/reliability/run.sh tests/fuzz/smoke.sh bench/smoke.sh tests/install/run.sh \
+for suite in tests/clients/run.sh tests/gateway/run.sh tests/browser/run.sh tests/names/run.sh \
+	tests/wire/run.sh tests/reliability/run.sh tests/fuzz/smoke.sh bench/smoke.sh tests/install/run.sh \
 	integrations/python/test.sh integrations/node/test.sh tests/action/run.sh; do
 	if [ -x "$suite" ]; then
 		step "$suite"
