@@ -216,6 +216,16 @@ int main(int argc, char **argv)
 	config.port = port; /* --port 0: GET / advertises the port actually bound */
 	printf("stoat-mock %s listening on http://%s:%u (database %s, %s%s)\n", STOAT_VERSION, config.host, port,
 	       config.db, fresh ? "loaded " : "kept existing state; fixtures ", fname);
+	if (!config.no_control && !config.quiet) { /* where to look (README "Dashboard") */
+		char base[600];
+		bool any = strcmp(config.host, "0.0.0.0") == 0 || strcmp(config.host, "::") == 0;
+		if (config.public_url[0])
+			snprintf(base, sizeof(base), "%s", config.public_url);
+		else
+			snprintf(base, sizeof(base), "http://%s:%u", any ? "127.0.0.1" : config.host, port);
+		size_t n = strlen(base);
+		printf("  dashboard: %s%s_mock/\n", base, n && base[n - 1] == '/' ? "" : "/");
+	}
 	/* only a state fresh from the fixture document: its tokens are in that file
 	 * already; tokens made at run time (kept in a --db file) are never printed */
 	if (!config.quiet && fresh)
