@@ -58,6 +58,9 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  /* the streams of a page that went away, and the server's stop, left nothing behind
+   * (with a sanitizer build as STOAT_MOCK_BIN) */
+  assert.doesNotMatch(server?.log() ?? "", /Sanitizer|runtime error/);
 });
 
 test("the page loads at /_mock/ and shows the fixtures", async () => {
