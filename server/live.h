@@ -3,8 +3,8 @@
  * One generation number goes up each time something the dashboard shows may
  * have changed: every request to the emulated API (it adds a journal entry, and
  * may write), every control request that writes (control.c calls live_changed at
- * the end of each request), and whatever else changes state outside a request
- * (the events gateway's sessions opening and closing should call it too). The
+ * the end of each request), and what changes outside a request: the events
+ * gateway's sessions opening, authenticating, pinging and closing (sessions.c). The
  * dashboard's event stream (GET /_mock/ui/changes, dashboard.c and http.c) sends
  * the number to each open page, which then reads what it shows again.
  *

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "live.h"
 #include "strbuf.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -99,6 +100,7 @@ struct session *sessions_add(const char *path, const char *query, const char *fo
 	head.prev = s;
 	live++;
 	pthread_mutex_unlock(&lock);
+	live_changed(); /* the dashboard's Sessions panel */
 	return s;
 }
 
@@ -109,6 +111,7 @@ void sessions_remove(struct session *s)
 	s->next->prev = s->prev;
 	live--;
 	pthread_mutex_unlock(&lock);
+	live_changed();
 	for (size_t i = 0; i < s->ntopics; i++)
 		free(s->topics[i]);
 	free(s->topics);
@@ -125,6 +128,7 @@ void sessions_authenticate(struct session *s, const char *user_id, enum token_ki
 	s->kind = kind;
 	s->bot = bot;
 	pthread_mutex_unlock(&lock);
+	live_changed();
 }
 
 void sessions_ready(struct session *s)
@@ -223,6 +227,7 @@ void sessions_ping(struct session *s, long long at_ms)
 	pthread_mutex_lock(&lock);
 	s->last_ping_ms = at_ms;
 	pthread_mutex_unlock(&lock);
+	live_changed();
 }
 
 struct session *sessions_first(void) { return head.next == &head ? NULL : head.next; }
