@@ -387,6 +387,34 @@ START_TEST(the_stream_tells_of_every_change_within_a_second)
 }
 END_TEST
 
+START_TEST(a_websocket_session_opening_and_closing_are_changes)
+{
+	struct stream st;
+	stream_open(&st, &srv);
+	long long g = next_event(&st, 1000);
+	ck_assert_int_gt(g, 0);
+	usleep(150 * 1000);
+	/* the events gateway: an upgrade with a session token in the query */
+	int ws = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)srv.port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	ck_assert_int_eq(connect(ws, (struct sockaddr *)&a, sizeof(a)), 0);
+	static const char up[] = "GET /?version=1&format=json&token=" ALICE_SESSION " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				 "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+				 "Sec-WebSocket-Version: 13\r\n\r\n";
+	ck_assert_int_eq(write(ws, up, sizeof(up) - 1), (ssize_t)sizeof(up) - 1);
+	long long opened = next_event(&st, 1000);
+	ck_assert_msg(opened > g, "no event for the session opening (%lld after %lld)", opened, g);
+	usleep(300 * 1000); /* authenticated, Ready sent */
+	while (next_event(&st, 0) > 0)
+		;
+	close(ws);
+	long long closed = next_event(&st, 1000);
+	ck_assert_msg(closed > opened, "no event for the session closing (%lld after %lld)", closed, opened);
+	close(st.fd);
+}
+END_TEST
+
 START_TEST(stopping_ends_every_stream)
 {
 	struct server s;
@@ -442,6 +470,7 @@ int main(void)
 	tcase_add_test(tc, snapshot_is_state_faults_and_new_journal_entries);
 	tcase_add_test(tc, snapshot_names_discriminator_changes);
 	tcase_add_test(tc, the_stream_tells_of_every_change_within_a_second);
+	tcase_add_test(tc, a_websocket_session_opening_and_closing_are_changes);
 	tcase_add_test(tc, stopping_ends_every_stream);
 	tcase_add_test(tc, no_control_hides_the_dashboard);
 	suite_add_tcase(s, tc);
