@@ -194,10 +194,12 @@ function render() {
 
 function renderUsers(st) {
   const users = st.users || [];
+  const online = new Set((view.sessions || []).map((s) => s.user).filter(Boolean));
   count('users-count', users.length);
   const rows = users.map((u) => el('tr', {},
     el('td', {}, el('span', { className: 'name' }, `${u.username}#${u.discriminator}`),
-      u.bot ? el('span', { className: 'tag' }, 'bot') : null, idLine(u._id)),
+      u.bot ? el('span', { className: 'tag' }, 'bot') : null,
+      online.has(u._id) ? el('span', { className: 'tag online' }, 'online') : null, idLine(u._id)),
     el('td', {}, u.display_name || ''),
     el('td', { className: 'num' }, String((u.sessions || []).length))));
   $('users').tBodies[0].replaceChildren(...rows);
@@ -229,13 +231,15 @@ function lastRenames(renames) {
 function renderBots(st, nameOf, renames) {
   const bots = st.bots || [];
   const last = lastRenames(renames);
+  const online = new Set((view.sessions || []).map((s) => s.user).filter(Boolean));
   count('bots-count', bots.length);
   const now = new Date().toISOString();
   const rows = bots.map((b) => {
     const r = last.get(b._id);
     const locked = r && r.until && r.until > now;
     return el('tr', {},
-      el('td', {}, el('span', { className: 'name' }, `${b.username}#${b.discriminator}`), idLine(b._id)),
+      el('td', {}, el('span', { className: 'name' }, `${b.username}#${b.discriminator}`),
+        online.has(b._id) ? el('span', { className: 'tag online' }, 'online') : null, idLine(b._id)),
       el('td', {}, who(nameOf, b.owner)),
       el('td', {}, yes(!!b.public)),
       el('td', {}, b.oauth2 ? el('span', { className: 'yes' }, 'set') : el('span', { className: 'no' }, 'not set')),
@@ -300,11 +304,12 @@ function renderSessions(nameOf) {
   panel.hidden = !view.sessions;
   if (!view.sessions) return;
   count('sessions-count', view.sessions.length);
+  $('sessions-empty').hidden = view.sessions.length > 0;
   const body = $('sessions').tBodies[0];
   keepFocus(body, () => body.replaceChildren(...view.sessions.map((s) => el('tr', {},
-    el('td', {}, el('span', { className: 'name' }, s.id), el('div', { className: 'small muted' }, [s.token_kind, s.format].filter(Boolean).join(' · '))),
+    el('td', {}, el('span', { className: 'name' }, s.id),
+      el('div', { className: 'small muted' }, [s.token_kind, s.format, s.connected_at && `since ${fmtTime(s.connected_at)}`].filter(Boolean).join(' · '))),
     el('td', {}, s.user ? who(nameOf, s.user) : el('span', { className: 'muted' }, 'not authenticated')),
-    el('td', {}, s.connected_at ? fmtTime(s.connected_at) : ''),
     el('td', {}, s.last_ping ? fmtTime(s.last_ping) : el('span', { className: 'muted' }, 'none')),
     el('td', {}, el('details', {}, el('summary', {}, String((s.subscriptions || []).length)),
       el('ul', { className: 'small subs' }, (s.subscriptions || []).map((t) => el('li', {}, t))))),

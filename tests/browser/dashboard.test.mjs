@@ -11,8 +11,8 @@
 //   6. export downloads the state; import uploads one
 //   7. hostile fixture strings are shown as text, never run
 //   8. light and dark, 1280x800 and a narrow window: screenshots, no page-wide scroll
-//   9. the Sessions panel (the events gateway's): hidden here; shown, with its push
-//      and close requests, against the agreed GET /_mock/sessions shape (intercepted)
+//   9. the Sessions panel follows a real events WebSocket session (opened from another
+//      tab), pushes an event to it and closes it; the journal shows the session
 //  10. a page on another origin can neither read nor change the control API
 
 import assert from "node:assert/strict";
@@ -83,7 +83,7 @@ test("the page loads at /_mock/ and shows the fixtures", async () => {
   assert.equal(groups.length, 1);
   assert.match(groups[0], /Friends[\s\S]*alice#0001[\s\S]*bob#0002/);
   assert.match(await page.locator("#faults").innerText(), /None/);
-  assert.equal(await page.locator("#sessions-panel").isHidden(), true);
+  assert.match(await page.locator("#sessions-panel").innerText(), /Sessions\s+0[\s\S]*No WebSocket session open/);
   await screenshot(page, "dashboard-fixtures");
   assert.deepEqual(problems, []);
 });
@@ -241,46 +241,31 @@ test("light and dark, 1280x800 and narrow", async () => {
   assert.deepEqual(problems, []);
 });
 
-test("the Sessions panel, against the gateway's agreed shape", async () => {
-  const sent = [];
-  const session = {
-    id: "ws-1", user: "01HZ5W2X8A1B3C4D5E6F7G8H9J", token_kind: "session", format: "json",
-    connected_at: new Date().toISOString(), subscriptions: ["01HZ5W2X8A1B3C4D5E6F7G8H9J", "01J1SERVER0000000000000001"], last_ping: null,
-  };
-  /* the server says it has GET /_mock/sessions, which answers one session */
-  await page.route("**/_mock/ui/snapshot*", async (route) => {
-    const snap = await (await fetch(route.request().url())).json();
-    await route.fulfill({ json: { ...snap, sessions: true } });
-  });
-  await page.route("**/_mock/sessions", (route) => route.fulfill({ json: { sessions: [session] } }));
-  await page.route("**/_mock/sessions/*/close", (route) => {
-    sent.push([route.request().url(), route.request().postDataJSON()]);
-    return route.fulfill({ status: 204 });
-  });
-  await page.route("**/_mock/events", (route) => {
-    sent.push([route.request().url(), route.request().postDataJSON()]);
-    return route.fulfill({ json: { sessions: 1 } });
-  });
-  await api("GET", "/nowhere"); /* a change: the page reads again */
-  await page.locator("#sessions-panel").waitFor({ timeout: 1000 });
-  const row = page.locator("#sessions tbody tr").first();
-  assert.match(await row.innerText(), /ws-1[\s\S]*session · json[\s\S]*alice#0001[\s\S]*none\s+2/);
-  await row.getByRole("button", { name: "Close" }).click();
-  await row.getByRole("button", { name: "Push…" }).click();
-  await page.locator("#push-user", { hasText: "alice#0001" }).waitFor();
-  await page.locator("#push-form button[type=submit]").click();
-  await page.waitForFunction(() => !document.querySelector("#push").open);
-  await page.locator("#notice", { hasText: "Pushed" }).waitFor({ timeout: 1000 });
-  assert.deepEqual(sent.map(([u]) => new URL(u).pathname), ["/_mock/sessions/ws-1/close", "/_mock/events"]);
-  assert.deepEqual(sent[0][1], { code: 1000, reason: "closed from the dashboard" });
-  assert.equal(sent[1][1].user, session.user);
-  assert.equal(sent[1][1].event.type, "UserUpdate");
-  /* the real snapshot again (no GET /_mock/sessions here): the panel goes; the
-   * sessions routes stay faked until no read in flight can still ask them */
-  await page.unroute("**/_mock/ui/snapshot*");
-  await api("GET", "/nowhere");
-  await page.locator("#sessions-panel").waitFor({ state: "hidden", timeout: 1000 });
-  await page.unrouteAll();
+test("the Sessions panel follows the events WebSocket, pushes to it and closes it", async () => {
+  /* a client in another tab (not watched: its WebSocket is the point) */
+  const client = await openSession("alice-session");
+  try {
+    const row = page.locator("#sessions tbody tr").first();
+    await row.waitFor({ timeout: 1000 });
+    assert.match(await row.innerText(), /^ws-\d+\s+session · json · since [\d:.]+\s+alice#0001\s+none/);
+    assert.match(await page.locator("#users tbody tr").first().innerText(), /alice#0001\s*online/);
+    /* Push: an event to the session's user */
+    await row.getByRole("button", { name: "Push…" }).click();
+    await page.locator("#push-user", { hasText: "alice#0001" }).waitFor();
+    await page.locator("#push-form button[type=submit]").click();
+    await client.waitForFunction(() => window.got.some((f) => f.includes("pushed from the dashboard")), null, { timeout: 2000 });
+    /* Close: a Close frame 1000, and the panel empties */
+    await row.getByRole("button", { name: "Close" }).click();
+    await client.waitForFunction(() => window.ended !== null, null, { timeout: 3000 });
+    assert.deepEqual(await client.evaluate(() => window.ended), { code: 1000, reason: "closed from the dashboard" });
+    await page.locator("#sessions-empty:visible").waitFor({ timeout: 2000 });
+    /* the journal holds the session's connect, authenticate and close */
+    const rows = await page.locator("#journal tbody tr", { hasText: "WS" }).allInnerTexts();
+    for (const what of ["connect", "authenticate", "close"])
+      assert.ok(rows.some((t) => t.includes(what)), `no ${what} in ${JSON.stringify(rows)}`);
+  } finally {
+    await client.close();
+  }
   assert.deepEqual(problems, []);
 });
 
@@ -320,8 +305,25 @@ test("a page on another origin can neither read nor change the control API", asy
   await api("POST", "/_mock/reset");
 });
 
+/** A WebSocket session of `token` opened from a tab of its own, Ready received. */
+async function openSession(token) {
+  const client = await browser.context.newPage();
+  await client.evaluate((url) => new Promise((resolve, reject) => {
+    window.got = [];
+    window.ended = null;
+    const ws = new WebSocket(url);
+    ws.onmessage = (m) => window.got.push(String(m.data));
+    ws.onclose = (e) => { window.ended = { code: e.code, reason: e.reason }; };
+    ws.onopen = () => resolve();
+    ws.onerror = () => reject(new Error("the WebSocket did not open"));
+  }), `${server.url.replace(/^http/, "ws")}/?version=1&format=json&token=${token}`);
+  await client.waitForFunction(() => window.got.some((f) => f.includes('"Ready"')), null, { timeout: 2000 });
+  return client;
+}
+
 test("the README's picture", async () => {
   await api("POST", "/_mock/reset");
+  const client = await openSession("alice-session");
   await page.evaluate(() => { document.querySelector("#fault-add").open = false; document.querySelector("#notice").hidden = true; });
   await api("POST", `/bots/${PUBLIC}/invite`, { token: "bob-session", body: { server: "01J1SERVER0000000000000002" } });
   await api("PATCH", `/bots/${HELPER}`, { token: "alice-session", body: { name: "Helper", public: true } });
@@ -334,6 +336,8 @@ test("the README's picture", async () => {
   await settled();
   await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator("#sessions tbody tr").first().waitFor({ timeout: 1000 });
   await screenshot(page, "dashboard-readme");
+  await client.close();
   assert.deepEqual(problems, []);
 });
