@@ -3,7 +3,7 @@
 #
 #   bin/stoat-mock                                  the server (schema and fixtures embedded)
 #   share/man/man1/stoat-mock.1                     written by hand: docs/stoat-mock.1
-#   share/doc/stoat-mock/README.md, docs/*.md       the documentation
+#   share/doc/stoat-mock/README.md, docs/           the documentation (docs/*.md, *.png)
 #   share/doc/stoat-mock/LICENSE
 #   share/stoat-mock/fixtures/default.json          the bundled fixtures, to start one's own from
 #
@@ -12,8 +12,10 @@ include(GNUInstallDirs)
 
 install(TARGETS stoat-mock RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${CMAKE_SOURCE_DIR}/docs/stoat-mock.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-file(GLOB STOAT_DOCS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/*.md)
-install(FILES ${CMAKE_SOURCE_DIR}/README.md ${STOAT_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# README.md with docs/ beside it, as in the repository, so its links still work
+file(GLOB STOAT_DOCS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/*.md ${CMAKE_SOURCE_DIR}/docs/*.png)
+install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${STOAT_DOCS} DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(FILES ${CMAKE_SOURCE_DIR}/fixtures/default.json
         DESTINATION ${CMAKE_INSTALL_DATADIR}/stoat-mock/fixtures)
 # The license (MIT), installed with the docs and named in the package.

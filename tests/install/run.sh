@@ -36,7 +36,7 @@ expected() {
 		echo bin/stoat-mock
 		echo share/man/man1/stoat-mock.1
 		echo share/doc/stoat-mock/README.md
-		for f in docs/*.md; do echo "share/doc/stoat-mock/${f#docs/}"; done
+		for f in docs/*.md docs/*.png; do echo "share/doc/stoat-mock/$f"; done
 		[ ! -f LICENSE ] || echo share/doc/stoat-mock/LICENSE
 		echo share/stoat-mock/fixtures/default.json
 	} | sort
