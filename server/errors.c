@@ -20,9 +20,9 @@ static const struct {
 #undef ERR
 };
 
-const char *err_name(enum err e) { return catalogue[e].name; }
-int err_status(enum err e) { return catalogue[e].status; }
-unsigned err_fields(enum err e) { return catalogue[e].fields; }
+const char *err_name(enum err e) { return e == ERR_NOT_EMULATED ? "NotEmulated" : catalogue[e].name; }
+int err_status(enum err e) { return e == ERR_NOT_EMULATED ? 501 : catalogue[e].status; }
+unsigned err_fields(enum err e) { return e == ERR_NOT_EMULATED ? 0 : catalogue[e].fields; }
 
 enum err err_from_name(const char *name)
 {
@@ -66,7 +66,9 @@ static char *err_body_direct(const struct err_detail *d, unsigned f, const char 
 {
 	const char *key[8], *val[8];
 	int k = 0;
-	key[k] = "type", val[k++] = catalogue[d->code].name;
+	key[k] = "type", val[k++] = err_name(d->code);
+	if (d->code == ERR_NOT_EMULATED)
+		key[k] = "route", val[k++] = t;
 	if (f & F_PERMISSION)
 		key[k] = "permission", val[k++] = t;
 	if (f & F_OPERATION)
@@ -119,7 +121,7 @@ char *err_body(const struct err_detail *d)
 	if (d->code == ERR_Blacklisted)
 		return strdup("{\"type\":\"DisallowedContactSupport\", \"note\":\"If you see this "
 			      "messages right here, you're probably doing something you shouldn't be.\"}");
-	unsigned f = catalogue[d->code].fields;
+	unsigned f = err_fields(d->code);
 	const char *t = d->text ? d->text : "";
 	/* PERF: written directly, without a cJSON tree (docs/performance.md#json);
 	 * the two numeric fields keep cJSON's number printing */

@@ -29,6 +29,11 @@ enum err {
 #include "errors.def"
 #undef ERR
 	ERR__COUNT, /* end of the catalogue (its tables have this many rows): never returned */
+	/* The mock's own error, not the real server's: 501 {"type":"NotEmulated",
+	 * "route":text,"location":...} for a route of the real API stoat-mock does not
+	 * emulate (routes.h). err_name, err_status and err_body know it; err_from_name
+	 * does not (no fault can inject it). */
+	ERR_NOT_EMULATED,
 	/* Markers, not catalogue rows: no name, status or body (err_name and err_status
 	 * take catalogue values only). */
 	ERR_CATCHER,      /* rp->catcher answers: Rocket's page, not a family-A body (reply_catcher) */

@@ -43,6 +43,8 @@
 #define LOC_SESSIONS "stoat-mock/_mock/sessions"
 #define LOC_EVENTS "stoat-mock/_mock/events"
 #define LOC_UI "stoat-mock/_mock/ui"
+/* A route of the real API that stoat-mock does not emulate (routes.h). */
+#define LOC_NOT_EMULATED "stoat-mock"
 /* Generic store failures (our SQLite standing in for MongoDB): every route may
  * answer them (routes.h, implied rows). The real server's DatabaseError carries the
  * position of the failing query; the mock names the busiest one, fetch_bot's, which

@@ -32,6 +32,7 @@ struct header {
 
 struct ratelimit;
 struct jg_type;
+struct route_absent;
 
 struct request {
 	const char *method;
@@ -67,6 +68,7 @@ struct request {
 	/* filled by dispatch */
 	const struct ratelimit *rl; /* the rate limiter's verdict (ratelimit.h), NULL when off */
 	const struct route *route;
+	const struct route_absent *absent; /* the route answered NotEmulated (routes.h), or NULL */
 	const char *id;       /* the {id} capture (decoded segment) */
 	size_t id_len;
 	enum principal_kind who;

@@ -156,6 +156,11 @@ static const struct route table[] = {
 	 dashboard_asset, ROUTE_CONTROL, "mock.ui_file"},
 };
 
+/* Answers every route_absent row (not_emulated.c): no guard, no body, whatever the
+ * request carries. */
+static const struct route not_emulated = {
+	"*", "*", GUARD_NONE, NULL, ERRORS(E(NOT_EMULATED, LOC_NOT_EMULATED)), route_not_emulated, 0, "not_emulated"};
+
 /* Does the pattern's segments match the request's; a ":" segment captures. */
 static bool segments_match(const char *pattern, struct request *rq)
 {
@@ -191,10 +196,28 @@ const struct route *route_match(struct request *rq)
 	if (rq->path_bad)
 		return NULL;
 	const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method;
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+	const struct route *r = NULL;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]) && !r; i++)
 		if (strcmp(table[i].method, method) == 0 && segments_match(table[i].path, rq))
-			return &table[i];
-	return NULL;
+			r = &table[i];
+	/* REAL: Rocket runs the best-ranked route that matches; an emulated one loses
+	 * only to the few absent rows ranked above it. PERF: after a match only those
+	 * are tried. */
+	size_t n = r ? route_absent_outranking : route_absent_count;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(route_absent_rows[i].method, method) == 0 && segments_match(route_absent_rows[i].path, rq)) {
+			rq->absent = &route_absent_rows[i];
+			return &not_emulated;
+		}
+	return r;
+}
+
+/* 501 NotEmulated. REAL: the route exists (stoat-api's OpenAPI.json), stoat-mock
+ * does not emulate it: say so rather than answer Rocket's 404 page, which a client
+ * reports as its own bug. */
+enum err route_not_emulated(struct request *rq, struct reply *rp)
+{
+	return err_set(&rp->err, ERR_NOT_EMULATED, LOC_NOT_EMULATED, rq->absent->name);
 }
 
 const struct route *route_table(size_t *n)

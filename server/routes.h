@@ -62,8 +62,26 @@ struct route {
 	const char *name; /* for logs and the journal */
 };
 
+/* A route of the real API that stoat-mock does not emulate: an operation of
+ * stoat-api's OpenAPI.json that the table above does not have. The rows are in
+ * server/generated/not_emulated.c, written by tools/openapi-routes/gen.js (which
+ * explains their order); a request for one is answered by the not_emulated row,
+ * 501 {"type":"NotEmulated","route":name,"location":"stoat-mock"}, before any guard
+ * or body is looked at (DIFF: docs/fidelity.md#not-emulated). */
+struct route_absent {
+	const char *method;
+	const char *path; /* segments, as in struct route */
+	const char *name; /* as the document writes it: "POST /channels/{target}/messages" */
+};
+/* The first route_absent_outranking rows are ranked by Rocket above an emulated row
+ * that matches the same paths (GET /users/dms and GET /users/{target}). */
+extern const struct route_absent route_absent_rows[];
+extern const size_t route_absent_count, route_absent_outranking;
+
 /* First row whose method and segments match (static rows come before captures
- * of the same shape, as Rocket ranks them). HEAD matches GET rows. NULL = 404. */
+ * of the same shape, as Rocket ranks them). HEAD matches GET rows. When no row
+ * matches, or an outranking absent row does, a route_absent row that matches
+ * gives the not_emulated row (rq->absent says which). NULL = 404. */
 const struct route *route_match(struct request *rq);
 
 /* Every row, for the checks that walk the table (tests). */
@@ -72,6 +90,9 @@ const struct route *route_table(size_t *n);
 /* Whether the route declares this answer: a catalogue error at this location, or
  * (type ERR_OK) the catcher page of this status. Implied errors (see above) count. */
 bool route_declares(const struct route *r, enum err type, int page, const char *location);
+
+/* The not_emulated row's handler: ERR_NOT_EMULATED naming rq->absent. */
+enum err route_not_emulated(struct request *rq, struct reply *rp);
 
 /* Handlers, one file per API area: bots_* in api_bots.c, root_fetch and users_* in
  * api_users.c, control_* in control.c; ratelimit_info in ratelimit.c and

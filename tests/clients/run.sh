@@ -4,14 +4,16 @@
 #   1. npm ci: the pinned packages (package.json, package-lock.json) - stoat.js 7.3.4,
 #      stoat-api 0.8.9-4 (its OpenAPI.json is the schema), ajv 8.17.1, ajv-formats 3.0.1.
 #      Works offline once npm's cache holds them (--prefer-offline, then --offline).
-#   2. starts $STOAT_MOCK_BIN (default build/stoat-mock) on a free port and reads its
+#   2. tools/openapi-routes/gen.js --check: server/generated/not_emulated.c is what the
+#      pinned OpenAPI.json and server/routes.c make.
+#   3. starts $STOAT_MOCK_BIN (default build/stoat-mock) on a free port and reads its
 #      address from the first stdout line, "... listening on http://HOST:PORT ...";
 #      read-only tests use it ($STOAT_MOCK_URL), tests that change state start their own
 #      servers from the same binary (lib/server.mjs).
-#   3. node --test over test/*.test.mjs. Every response is checked against the
+#   4. node --test over test/*.test.mjs. Every response is checked against the
 #      published OpenAPI document as it arrives (lib/conformance.mjs); a
 #      nonconforming one fails its test.
-#   4. lib/report.mjs adds up the checked responses and fails when any did not conform
+#   5. lib/report.mjs adds up the checked responses and fails when any did not conform
 #      or a route was not seen both succeeding and failing.
 # Needs Node.js >= 18 and npm (Debian bookworm's nodejs 18 / npm 9 will do:
 # scripts/deps.sh test installs them).
@@ -32,6 +34,9 @@ echo "node $(node --version), npm $(npm --version); installing the pinned client
 bash "$root/scripts/npm.sh" ci --no-audit --no-fund --prefer-offline --loglevel=error ||
 	npm ci --no-audit --no-fund --offline --loglevel=error ||
 	fail "npm ci failed"
+
+# the 501 table of the routes stoat-mock does not emulate comes from this document
+node "$root/tools/openapi-routes/gen.js" --check || fail "server/generated/not_emulated.c is stale"
 
 work=$(mktemp -d)
 server_pid=""

@@ -11,7 +11,12 @@
  * is its request line, its expectations are the "< NNN" status lines with the body
  * after "<"; a body with a JSON "type" is a catalogue error, any other error body
  * is a catcher page. The control API's rows are not in the tables (the real server
- * has no such routes): test_control.c proves them. */
+ * has no such routes): test_control.c proves them.
+ *
+ * The rows of server/generated/not_emulated.c (routes of the real API stoat-mock does
+ * not emulate) are checked against the table here too: none is a route the table
+ * has (the file is current), the ones said to outrank an emulated row do, and
+ * route_match picks the route Rocket would. */
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -63,7 +68,7 @@ static void record(const struct route *r, int status, const char *body, bool ori
 	cJSON *j = body ? cJSON_Parse(body) : NULL;
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
 	if (cJSON_IsString(type)) {
-		s.type = err_from_name(type->valuestring);
+		s.type = strcmp(type->valuestring, "NotEmulated") == 0 ? ERR_NOT_EMULATED : err_from_name(type->valuestring);
 		const cJSON *loc = cJSON_GetObjectItemCaseSensitive(j, "location");
 		s.location = cJSON_IsString(loc) ? strdup(loc->valuestring) : NULL;
 		s.page = 0;
@@ -90,7 +95,8 @@ static void read_table(const char *path)
 	size_t body_len = 0;
 #define FLUSH()                                                                                  \
 	do {                                                                                     \
-		if (status)                                                                      \
+		/* a HEAD answer has no body to tell a page from an error: not counted */      \
+		if (status && (body || strcmp(method, "HEAD") != 0))                             \
 			record(route_for(method, target), status, body, origin, path, name);     \
 		status = 0;                                                                      \
 		free(body);                                                                      \
@@ -192,8 +198,11 @@ START_TEST(declared_errors_are_exercised)
 	size_t n;
 	const struct route *table = route_table(&n);
 	int missing = 0, rows = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct route *r = &table[i];
+	/* the table's rows, then the one that answers every route_absent row */
+	const struct route *not_emulated = route_for("GET", "/servers/x");
+	ck_assert_str_eq(not_emulated->name, "not_emulated");
+	for (size_t i = 0; i <= n; i++) {
+		const struct route *r = i < n ? &table[i] : not_emulated;
 		if (r->flags & ROUTE_CONTROL)
 			continue;
 		for (const struct route_error *e = r->errors; e->type != ERR_OK || e->page; e++) {
@@ -275,6 +284,115 @@ START_TEST(implied_errors)
 }
 END_TEST
 
+/* ---- the routes of the real API that stoat-mock does not emulate ------------------ */
+
+static size_t literal_segments(const char *path)
+{
+	size_t n = 0;
+	for (const char *p = path; *p; p += strcspn(p, "/"), p += *p == '/')
+		n += *p != ':';
+	return n;
+}
+
+/* Could one request path match both patterns (same segment count, no place where
+ * both are static and differ)? same: are they the same route (captures in the same
+ * places)? */
+static bool patterns_overlap(const char *a, const char *b, bool *same)
+{
+	*same = true;
+	while (*a && *b) {
+		size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
+		bool ca = *a == ':', cb = *b == ':';
+		if (!ca && !cb && (la != lb || memcmp(a, b, la) != 0))
+			return false;
+		if (ca != cb)
+			*same = false;
+		a += la + (a[la] == '/');
+		b += lb + (b[lb] == '/');
+	}
+	return !*a && !*b;
+}
+
+START_TEST(absent_rows_match_the_table)
+{
+	size_t n;
+	const struct route *table = route_table(&n);
+	ck_assert_uint_gt(route_absent_count, 100); /* stoat-api 0.8.9: 111 of 121 operations */
+	for (size_t i = 0; i < route_absent_count; i++) {
+		const struct route_absent *a = &route_absent_rows[i];
+		ck_assert_msg(strncmp(a->name, a->method, strlen(a->method)) == 0 && a->name[strlen(a->method)] == ' ',
+			      "%s: the name starts with the method", a->name);
+		bool outranks = false;
+		for (size_t k = 0; k < n; k++) {
+			bool same;
+			if (strcmp(table[k].method, a->method) != 0 || !patterns_overlap(table[k].path, a->path, &same))
+				continue;
+			ck_assert_msg(!same, "%s is emulated now (%s): run node tools/openapi-routes/gen.js", a->name,
+				      table[k].name);
+			outranks |= literal_segments(a->path) > literal_segments(table[k].path);
+		}
+		ck_assert_msg(outranks == (i < route_absent_outranking), "%s: outranks an emulated row: %d", a->name,
+			      outranks);
+	}
+}
+END_TEST
+
+/* request -> the route that answers it, as Rocket ranks the real server's routes */
+static const struct {
+	const char *method, *path, *route, *absent;
+} picks[] = {
+	{"POST", "/channels/01J1TXTCHANNE0000000000001/messages", "not_emulated", "POST /channels/{target}/messages"},
+	{"GET", "/channels/x", "not_emulated", "GET /channels/{target}"},
+	{"HEAD", "/servers/x", "not_emulated", "GET /servers/{target}"},
+	{"GET", "/0.8/servers/x/members/y", "not_emulated", "GET /servers/{target}/members/{member}"},
+	{"GET", "/auth/account", "not_emulated", "GET /auth/account/"},
+	{"GET", "/auth/account/", "not_emulated", "GET /auth/account/"},
+	/* static before dynamic, as Rocket ranks them; explicit ranks agree */
+	{"GET", "/users/dms", "not_emulated", "GET /users/dms"},
+	{"PUT", "/channels/x/permissions/default", "not_emulated", "PUT /channels/{target}/permissions/default"},
+	{"PUT", "/channels/x/permissions/y", "not_emulated", "PUT /channels/{target}/permissions/{role_id}"},
+	{"DELETE", "/channels/x/messages/bulk", "not_emulated", "DELETE /channels/{target}/messages/bulk"},
+	{"DELETE", "/channels/x/messages/y", "not_emulated", "DELETE /channels/{target}/messages/{msg}"},
+	{"PATCH", "/servers/x/roles/ranks", "not_emulated", "PATCH /servers/{target}/roles/ranks"},
+	{"PATCH", "/servers/x/roles/y", "not_emulated", "PATCH /servers/{target}/roles/{role_id}"},
+	{"PATCH", "/users/@me", "not_emulated", "PATCH /users/{target}"},
+	/* an emulated route wins over every absent row ranked below it */
+	{"GET", "/users/@me", "users.fetch_self", NULL},
+	{"GET", "/users/dm", "users.fetch", NULL},
+	{"GET", "/bots/@me", "bots.fetch_owned", NULL},
+	{"GET", "/bots/x", "bots.fetch", NULL},
+	{"POST", "/bots/x/invite", "bots.invite", NULL},
+	{"GET", "/", "root", NULL},
+	/* paths the real server does not have: Rocket's 404 */
+	{"GET", "/nope", NULL, NULL},
+	{"GET", "/channels", NULL, NULL},
+	{"POST", "/channels/x", NULL, NULL},
+	{"GET", "/channels/x/messages/y/z/w", NULL, NULL},
+	{"OPTIONS", "/channels/x", NULL, NULL},
+	{"GET", "/_mock/sessions/x/y/z", NULL, NULL},
+};
+
+START_TEST(route_match_ranks_absent_rows)
+{
+	struct request rq = {0};
+	rq.method = picks[_i].method;
+	rq.path = picks[_i].path;
+	path_split(&rq);
+	const struct route *r = route_match(&rq);
+	if (!picks[_i].route)
+		ck_assert_msg(r == NULL, "%s %s: %s", picks[_i].method, picks[_i].path, r ? r->name : "");
+	else {
+		ck_assert_msg(r != NULL, "%s %s: no route", picks[_i].method, picks[_i].path);
+		ck_assert_str_eq(r->name, picks[_i].route);
+		if (picks[_i].absent)
+			ck_assert_str_eq(rq.absent->name, picks[_i].absent);
+		else
+			ck_assert_ptr_null(rq.absent);
+	}
+	request_release(&rq);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("routes");
@@ -283,6 +401,8 @@ int main(void)
 	tcase_add_test(tc, implied_errors);
 	tcase_add_test(tc, tables_show_only_declared_errors);
 	tcase_add_test(tc, declared_errors_are_exercised);
+	tcase_add_test(tc, absent_rows_match_the_table);
+	tcase_add_loop_test(tc, route_match_ranks_absent_rows, 0, sizeof(picks) / sizeof(picks[0]));
 	suite_add_tcase(s, tc);
 	return suite_run(s);
 }

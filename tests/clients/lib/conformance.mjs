@@ -17,6 +17,10 @@
 //        the HTML form against the exact page template, reason and description per code
 //   429 {"retry_after"}                               -> RETRY_AFTER_SCHEMA (not in the
 //        document either)
+//   501 {"type":"NotEmulated"}                        -> stoat-mock's answer for an operation
+//        of the document it does not emulate (docs/fidelity.md#not-emulated): exactly
+//        {"type":"NotEmulated","route":"<METHOD> <the operation's path>","location":"stoat-mock"},
+//        for a documented operation that is none of the emulated ones (EMULATED)
 //   /_mock/... control routes                         -> not part of the real API; counted
 //        as such, not checked
 //
@@ -31,6 +35,7 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 
+import { EMULATED } from "./emulated.mjs";
 import {
   CATCHER_JSON_SCHEMA,
   CATCHER_TEXT,
@@ -121,6 +126,7 @@ function documentedResponse(op, status) {
   return schema.$ref.replace("#/components/schemas/", "#/$defs/");
 }
 
+
 // ---- checking one response --------------------------------------------------------
 
 function htmlCatcherPage(code) {
@@ -205,6 +211,14 @@ export function checkResponse(method, url, status, contentType, text) {
     const v = validatorFor(RETRY_AFTER_SCHEMA.$id, "");
     if (!v(body)) fail(`not a rate-limit answer: ${ajvErrors(v).join("; ")}`);
     return { kind: "retry-after", key: `${key} rate limiter {retry_after}` };
+  }
+  // stoat-mock's answer for a documented operation it does not emulate
+  if (status === 501 && body && typeof body === "object" && body.type === "NotEmulated") {
+    if (!op) fail("501 NotEmulated for a path the OpenAPI document does not have (the real server: 404)");
+    if (EMULATED.some(([route]) => route === template)) fail(`501 NotEmulated for ${template}, which stoat-mock emulates`);
+    const want = { type: "NotEmulated", route: template, location: "stoat-mock" };
+    if (JSON.stringify(body) !== JSON.stringify(want)) fail(`not ${JSON.stringify(want)}`);
+    return { kind: "not-emulated", key: `${template} ${status} NotEmulated (stoat-mock)` };
   }
   if (!op) fail("JSON answer on a route the OpenAPI document does not have, and not a framework page");
   const ref = documentedResponse(op.op, status);
