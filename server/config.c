@@ -55,6 +55,10 @@ const char *config_usage(void)
 	       "  --max-header-bytes N request line + headers limit (STOAT_MOCK_MAX_HEADER_BYTES,\n"
 	       "                       32768); larger requests are answered 431\n"
 	       "  --quiet              no per-request log line (STOAT_MOCK_QUIET=1)\n"
+	       "  --log-format FORMAT  text (TIME METHOD PATH STATUS DURATION, default) or json (one\n"
+	       "                       object per line) (STOAT_MOCK_LOG_FORMAT)\n"
+	       "  --strict-fixtures    refuse a fixture document with an unknown key instead of\n"
+	       "                       warning (STOAT_MOCK_STRICT_FIXTURES=1)\n"
 	       "  --max-sessions N     live events WebSocket sessions (STOAT_MOCK_MAX_SESSIONS,\n"
 	       "                       1024); one more is refused 503 TooManySessions\n"
 	       "  --ready-policy-changes MODE\n"
@@ -67,10 +71,13 @@ const char *config_usage(void)
 	       "  --ws-error-grace-ms MS  from an Error or Logout frame to the TCP drop\n"
 	       "                       (STOAT_MOCK_WS_ERROR_GRACE_MS, 100)\n"
 	       "  --healthcheck        ask the server at HOST:PORT for /_mock/health (or /), exit 0\n"
-	       "                       when it answers 200, 1 otherwise (container HEALTHCHECK)\n"
-	       "  --help, --version\n"
+	       "                       when it answers 200, else 1 and one line saying why\n"
+	       "                       (container HEALTHCHECK)\n"
+	       "  -h, --help, --version\n"
 	       "\n"
-	       "Log: one line per request on stderr: method, path, status, microseconds.\n";
+	       "Switches set by environment variable take 1 or true (on), 0 or false (off).\n"
+	       "Log: one line per request on stderr: time, method, path, status, microseconds\n"
+	       "(--log-format json adds the route and the kind of auth, never a token).\n";
 }
 
 static int set_uint(unsigned *out, const char *v, const char *name, unsigned min, unsigned max, char *err,
@@ -97,12 +104,22 @@ static int set_str(char *out, size_t size, const char *v, const char *name, char
 	return 0;
 }
 
-static bool truthy(const char *v)
+/* A switch's environment variable: 1/true on, 0/false off, anything else refused
+ * (a typo such as "ture" or "maybe" must not silently mean on). */
+static int set_switch(bool *out, const char *v, const char *name, char *err, size_t errlen)
 {
-	return v && *v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0 && strcmp(v, "no") != 0;
+	if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
+		*out = true;
+	else if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+		*out = false;
+	else {
+		snprintf(err, errlen, "invalid %s '%s': expected 1, 0, true or false", name, v);
+		return -1;
+	}
+	return 0;
 }
 
-enum opt_kind { OPT_STR, OPT_UINT, OPT_FLAG, OPT_SEED, OPT_AUTH, OPT_READY_POLICY };
+enum opt_kind { OPT_STR, OPT_UINT, OPT_FLAG, OPT_SEED, OPT_AUTH, OPT_READY_POLICY, OPT_LOG_FORMAT };
 
 static const struct option_row {
 	const char *flag, *env;
@@ -127,6 +144,8 @@ static const struct option_row {
 	UINT("--timeout", "STOAT_MOCK_TIMEOUT", timeout_s, 1, 86400),
 	UINT("--max-header-bytes", "STOAT_MOCK_MAX_HEADER_BYTES", max_header_bytes, 1024, 1048576),
 	FLAG("--quiet", "STOAT_MOCK_QUIET", quiet),
+	{"--log-format", "STOAT_MOCK_LOG_FORMAT", OPT_LOG_FORMAT, 0, 0, 0, 0},
+	FLAG("--strict-fixtures", "STOAT_MOCK_STRICT_FIXTURES", strict_fixtures),
 	UINT("--max-sessions", "STOAT_MOCK_MAX_SESSIONS", max_sessions, 0, 100000),
 	{"--ready-policy-changes", "STOAT_MOCK_READY_POLICY_CHANGES", OPT_READY_POLICY, 0, 0, 0, 0},
 	UINT("--ws-max-message", "STOAT_MOCK_WS_MAX_MESSAGE", ws_max_message, 128, 1U << 30),
@@ -134,6 +153,7 @@ static const struct option_row {
 	UINT("--ws-error-grace-ms", "STOAT_MOCK_WS_ERROR_GRACE_MS", ws_error_grace_ms, 0, 60000),
 	FLAG("--healthcheck", NULL, healthcheck),
 	FLAG("--help", NULL, help),
+	FLAG("-h", NULL, help),
 	FLAG("--version", NULL, version),
 #undef STR
 #undef UINT
@@ -151,7 +171,9 @@ static int apply(struct config *c, const struct option_row *o, const char *v, bo
 	case OPT_UINT:
 		return set_uint((unsigned *)(base + o->offset), v, name, o->min, o->max, err, errlen);
 	case OPT_FLAG:
-		*(bool *)(base + o->offset) = from_env ? truthy(v) : true;
+		if (from_env)
+			return set_switch((bool *)(base + o->offset), v, name, err, errlen);
+		*(bool *)(base + o->offset) = true;
 		return 0;
 	case OPT_SEED: {
 		char *end;
@@ -172,6 +194,16 @@ static int apply(struct config *c, const struct option_row *o, const char *v, bo
 			c->auth_errors = AUTH_ERRORS_ROCKET;
 		else {
 			snprintf(err, errlen, "invalid %s '%s': expected documented or rocket", name, v);
+			return -1;
+		}
+		return 0;
+	case OPT_LOG_FORMAT:
+		if (strcmp(v, "text") == 0)
+			c->log_format = LOG_FORMAT_TEXT;
+		else if (strcmp(v, "json") == 0)
+			c->log_format = LOG_FORMAT_JSON;
+		else {
+			snprintf(err, errlen, "invalid %s '%s': expected text or json", name, v);
 			return -1;
 		}
 		return 0;

@@ -13,6 +13,12 @@ enum ready_policy {
 	READY_POLICY_ALWAYS, /* bots too: stoat.js 7.3.4 reads its length */
 };
 
+/* --log-format: the access log line (accesslog.h) */
+enum log_format {
+	LOG_FORMAT_TEXT, /* "TIME METHOD PATH STATUS DURATIONus" (default) */
+	LOG_FORMAT_JSON, /* one JSON object per line */
+};
+
 enum auth_errors {
 	AUTH_ERRORS_DOCUMENTED, /* 401 {"type":"InvalidSession"} (README decision 2) */
 	AUTH_ERRORS_ROCKET,     /* Rocket's 401 catcher page, as the deployed server */
@@ -34,6 +40,8 @@ struct config {
 	unsigned timeout_s;   /* idle/per-connection timeout */
 	unsigned max_header_bytes;
 	bool quiet;           /* no per-request log line */
+	enum log_format log_format;
+	bool strict_fixtures; /* an unknown key in the fixture document is refused, not warned */
 	/* the events WebSocket (ws.c, gateway.c) */
 	unsigned max_sessions;      /* live WebSocket sessions; more are refused 503 */
 	enum ready_policy ready_policy;

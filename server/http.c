@@ -25,12 +25,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accesslog.h"
+#include "auth.h"
 #include "config.h"
 #include "dispatch.h"
 #include "gateway.h"
 #include "limits.h"
 #include "live.h"
 #include "lock.h"
+#include "routes.h"
 #include "strbuf.h"
 #include "validate.h"
 #include "ws.h"
@@ -90,6 +93,7 @@ struct conn_ctx {
 	int status;
 	struct timespec start;
 	struct MHD_Connection *conn;
+	const char *route, *not_emulated, *auth; /* static: for the log line (accesslog.h) */
 };
 
 static struct watch *watch_of(struct MHD_Connection *c)
@@ -721,6 +725,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	server_lock();
 	dispatch(&rq, &ctx->rp);
 	server_unlock();
+	ctx->route = rq.route ? rq.route->name : NULL;
+	ctx->not_emulated = rq.absent ? rq.absent->name : NULL;
+	ctx->auth = auth_header_kind(&rq);
 	request_release(&rq);
 	strbuf_release(&query);
 	ctx->answered = true;
@@ -813,11 +820,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	if (ctx->upgrading && !ctx->upgraded)
 		gateway_unadmit(); /* the 101 never reached the gateway */
 	if (!config.quiet) {
-		if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
-			fprintf(stderr, "%s %s %d %lldus\n", ctx->method, ctx->path, ctx->status, elapsed_us(&ctx->start));
-		else
-			fprintf(stderr, "%s %s closed (%s) %lldus\n", ctx->method, ctx->path,
-				ctx->rp.drop ? "fault: drop" : "client or timeout", elapsed_us(&ctx->start));
+		bool ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+		struct accesslog_entry e = {.method = ctx->method, .path = ctx->path, .route = ctx->route,
+					    .not_emulated = ctx->not_emulated, .auth = ctx->auth,
+					    .status = ok ? ctx->status : 0,
+					    .closed = ctx->rp.drop ? "fault: drop" : "client or timeout",
+					    .duration_us = elapsed_us(&ctx->start)};
+		clock_gettime(CLOCK_REALTIME, &e.time);
+		struct strbuf line = STRBUF_INIT;
+		accesslog_format(&line, config.log_format, &e);
+		fwrite(line.buf, 1, line.len, stderr);
+		strbuf_release(&line);
 	}
 	reply_release(&ctx->rp);
 	strbuf_release(&ctx->body);

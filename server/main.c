@@ -61,35 +61,63 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* --healthcheck: one GET to the running server; 0 when it answers 200. */
+/* --healthcheck: one GET to the running server; 0 when it answers 200, else 1 and
+ * one line on stderr saying what went wrong (a container's health log shows it). */
 static int healthcheck(void)
 {
 	const char *host = strcmp(config.host, "0.0.0.0") == 0 || strcmp(config.host, "::") == 0 ? "127.0.0.1"
 												     : config.host;
-	const char *paths[] = {config.no_control ? "/" : "/_mock/health"};
-	struct addrinfo hints = {0}, *res;
+	const char *path = config.no_control ? "/" : "/_mock/health";
+	char why[512] = "";
+	struct addrinfo hints = {0}, *res = NULL;
 	hints.ai_socktype = SOCK_STREAM;
 	char port[16];
 	snprintf(port, sizeof(port), "%u", config.port);
-	if (getaddrinfo(host, port, &hints, &res))
-		return 1;
-	int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+	int fd = -1, rc = 1;
+	int gai = getaddrinfo(host, port, &hints, &res);
+	if (gai) {
+		snprintf(why, sizeof(why), "cannot resolve '%s': %s", host, gai_strerror(gai));
+		goto out;
+	}
+	fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
 	struct timeval tv = {2, 0};
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	int ok = fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) == 0;
-	freeaddrinfo(res);
-	if (!ok) {
-		if (fd >= 0)
-			close(fd);
-		return 1;
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
+	if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+		snprintf(why, sizeof(why), "cannot connect to %s:%s: %s", host, port, strerror(errno));
+		goto out;
 	}
 	char req[256], resp[64] = {0};
-	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", paths[0], host);
-	int rc = 1;
-	if (write(fd, req, (size_t)n) == n && read(fd, resp, sizeof(resp) - 1) > 12)
-		rc = strncmp(resp + 8, " 200", 4) == 0 ? 0 : 1;
-	close(fd);
+	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host);
+	if (write(fd, req, (size_t)n) != n) {
+		snprintf(why, sizeof(why), "cannot send GET %s to %s:%s: %s", path, host, port, strerror(errno));
+		goto out;
+	}
+	size_t got = 0;
+	ssize_t k = 0;
+	while (got < sizeof(resp) - 1 && !memchr(resp, '\n', got) &&
+	       (k = read(fd, resp + got, sizeof(resp) - 1 - got)) > 0)
+		got += (size_t)k;
+	unsigned status = 0;
+	if (k < 0 && got == 0)
+		snprintf(why, sizeof(why), "no answer to GET %s from %s:%s within 2 s", path, host, port);
+	else if (got == 0)
+		snprintf(why, sizeof(why), "%s:%s closed the connection without answering GET %s", host, port, path);
+	else if (sscanf(resp, "HTTP/%*u.%*u %3u", &status) != 1)
+		snprintf(why, sizeof(why), "%s:%s answered GET %s with something that is not HTTP", host, port, path);
+	else if (status != 200)
+		snprintf(why, sizeof(why), "GET %s on %s:%s answered %u, not 200", path, host, port, status);
+	else
+		rc = 0;
+out:
+	if (rc)
+		fprintf(stderr, "stoat-mock: healthcheck failed: %s\n", why);
+	if (fd >= 0)
+		close(fd);
+	if (res)
+		freeaddrinfo(res);
 	return rc;
 }
 

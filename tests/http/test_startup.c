@@ -148,6 +148,18 @@ START_TEST(help)
 }
 END_TEST
 
+START_TEST(short_help)
+{
+	struct run res, full;
+	const char *h[] = {"-h", NULL}, *help[] = {"--help", NULL};
+	run(h, &res);
+	run(help, &full);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_str_eq(res.out, full.out);
+	ck_assert_str_eq(res.err, "");
+}
+END_TEST
+
 START_TEST(version)
 {
 	struct run res;
@@ -173,6 +185,57 @@ START_TEST(bad_flags)
 	setenv("STOAT_MOCK_PORT", "99999", 1);
 	expect_refused(NULL, "invalid STOAT_MOCK_PORT '99999': expected a number from 0 to 65535");
 	unsetenv("STOAT_MOCK_PORT");
+	/* a switch variable is 1, 0, true or false: "maybe" is not on, it is refused */
+	setenv("STOAT_MOCK_QUIET", "maybe", 1);
+	expect_refused(NULL, "invalid STOAT_MOCK_QUIET 'maybe': expected 1, 0, true or false");
+	unsetenv("STOAT_MOCK_QUIET");
+	const char *format[] = {"--log-format", "yaml", NULL};
+	expect_refused(format, "invalid --log-format 'yaml': expected text or json");
+}
+END_TEST
+
+/* --healthcheck: 0 and nothing said when the server answers 200; else 1 and one
+ * line saying why. */
+START_TEST(healthcheck_says_why)
+{
+	struct server s;
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	char port[16], line[256];
+	snprintf(port, sizeof(port), "%u", s.port);
+	struct run res;
+	const char *ok[] = {"--healthcheck", "--port", port, NULL};
+	run(ok, &res);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_str_eq(res.out, "");
+	ck_assert_str_eq(res.err, "");
+	ck_assert_int_eq(server_stop(&s), 0);
+	unlink(s.log);
+
+	/* nobody listens there any more */
+	run(ok, &res);
+	ck_assert_int_eq(res.status, 1);
+	snprintf(line, sizeof(line), "stoat-mock: healthcheck failed: cannot connect to 127.0.0.1:%s: Connection refused\n",
+		 port);
+	ck_assert_str_eq(res.err, line);
+
+	/* a server without the control API answers /_mock/health with its 404 page */
+	const char *no_control[] = {"--no-control", NULL};
+	ck_assert_int_eq(server_start(&s, no_control), 0);
+	snprintf(port, sizeof(port), "%u", s.port);
+	run(ok, &res);
+	ck_assert_int_eq(res.status, 1);
+	snprintf(line, sizeof(line), "stoat-mock: healthcheck failed: GET /_mock/health on 127.0.0.1:%s answered 404, not 200\n",
+		 port);
+	ck_assert_str_eq(res.err, line);
+	ck_assert_int_eq(server_stop(&s), 0);
+	unlink(s.log);
+
+	const char *unresolvable[] = {"--healthcheck", "--host", "no-such-host.invalid", NULL};
+	run(unresolvable, &res);
+	ck_assert_int_eq(res.status, 1);
+	ck_assert_msg(strncmp(res.err, "stoat-mock: healthcheck failed: cannot resolve 'no-such-host.invalid': ", 71) == 0,
+		      "%s", res.err);
+	ck_assert_int_eq(strchr(res.err, '\n') - res.err, (long)strlen(res.err) - 1); /* one line */
 }
 END_TEST
 
@@ -373,6 +436,31 @@ END_TEST
 
 /* ---- running: the log line, signals ------------------------------------------------- */
 
+/* "2026-11-25T21:58:35.971Z": ISO 8601, UTC, milliseconds. */
+static bool iso_time(const char *t)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+	if (strlen(t) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? t[i] < '0' || t[i] > '9' : t[i] != shape[i])
+			return false;
+	return true;
+}
+
+/* The server's log (stderr) after it stopped, whole. */
+static char *read_log(const struct server *s)
+{
+	FILE *f = fopen(s->log, "r");
+	ck_assert_ptr_nonnull(f);
+	static char buf[65536];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	unlink(s->log);
+	return buf;
+}
+
 START_TEST(log_line_per_request)
 {
 	struct server s;
@@ -382,33 +470,107 @@ START_TEST(log_line_per_request)
 	resp_release(&r);
 	ck_assert_int_eq(http_as(&s, "GET", "/users/@me", "x-session-token", ALICE_SESSION, NULL, &r), 0);
 	resp_release(&r);
+	ck_assert_int_eq(http_as(&s, "POST", "/channels/x/messages", "x-session-token", ALICE_SESSION, "{}", &r), 0);
+	ck_assert_int_eq(r.status, 501);
+	resp_release(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
-	FILE *f = fopen(s.log, "r");
-	ck_assert_ptr_nonnull(f);
-	char line[512];
+	char *log = read_log(&s);
 	int seen = 0;
-	while (fgets(line, sizeof(line), f)) {
-		char method[16], path[256];
-		int status;
+	for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
+		char time[32], method[16], path[256], unit[8];
+		int status, rest = 0;
 		long long us;
-		char unit[8];
-		if (sscanf(line, "%15s %255s %d %lld%7s", method, path, &status, &us, unit) == 5 &&
-		    strcmp(unit, "us") == 0) {
-			if (seen == 0) {
-				ck_assert_str_eq(method, "GET");
-				ck_assert_str_eq(path, "/bots/@me");
-				ck_assert_int_eq(status, 401);
-			} else {
-				ck_assert_str_eq(path, "/users/@me");
-				ck_assert_int_eq(status, 200);
-			}
-			ck_assert_int_ge(us, 0);
-			seen++;
+		/* TIME METHOD PATH STATUS DURATIONus (issue 18: text lines gain a time) */
+		if (sscanf(line, "%31s %15s %255s %d %lld%7s %n", time, method, path, &status, &us, unit, &rest) < 6 ||
+		    strcmp(unit, "us") != 0)
+			continue;
+		ck_assert_msg(iso_time(time), "time '%s'", time);
+		ck_assert_int_ge(us, 0);
+		if (seen == 0) {
+			ck_assert_str_eq(method, "GET");
+			ck_assert_str_eq(path, "/bots/@me");
+			ck_assert_int_eq(status, 401);
+			ck_assert_int_eq(line[rest], 0);
+		} else if (seen == 1) {
+			ck_assert_str_eq(path, "/users/@me");
+			ck_assert_int_eq(status, 200);
+			ck_assert_int_eq(line[rest], 0);
+		} else {
+			/* a not-emulated route says so, naming the real route */
+			ck_assert_str_eq(path, "/channels/x/messages");
+			ck_assert_int_eq(status, 501);
+			ck_assert_str_eq(line + rest, "not emulated: POST /channels/{target}/messages");
 		}
+		seen++;
 	}
-	fclose(f);
-	unlink(s.log);
-	ck_assert_int_eq(seen, 2);
+	ck_assert_int_eq(seen, 3);
+}
+END_TEST
+
+/* --log-format json: one object per line, with the route and the auth kind, never a token. */
+START_TEST(log_format_json)
+{
+	struct server s;
+	struct resp r;
+	const char *args[] = {"--log-format", "json", NULL};
+	ck_assert_int_eq(server_start(&s, args), 0);
+	ck_assert_int_eq(http_as(&s, "GET", "/users/@me", "x-session-token", ALICE_SESSION, NULL, &r), 0);
+	resp_release(&r);
+	ck_assert_int_eq(http_as(&s, "GET", "/bots/@me?token=" HELPER_TOKEN, "x-bot-token", HELPER_TOKEN, NULL, &r), 0);
+	resp_release(&r);
+	ck_assert_int_eq(http_as(&s, "GET", "/servers/x", "x-bot-token", HELPER_TOKEN, NULL, &r), 0);
+	resp_release(&r);
+	ck_assert_int_eq(http(&s, "GET", "/nope%ff%22", NULL, NULL, &r), 0);
+	resp_release(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+	char *log = read_log(&s);
+	ck_assert_msg(strstr(log, HELPER_TOKEN) == NULL && strstr(log, ALICE_SESSION) == NULL, "a token in %s", log);
+	static const struct {
+		const char *method, *path, *route, *not_emulated, *auth;
+		int status;
+	} want[] = {
+		{"GET", "/users/@me", "users.fetch_self", NULL, "session", 200},
+		{"GET", "/bots/@me", "bots.fetch_owned", NULL, "bot", 200},
+		{"GET", "/servers/x", "not_emulated", "GET /servers/{target}", "bot", 501},
+		{"GET", "/nope%ff%22", NULL, NULL, "none", 404},
+	};
+	size_t seen = 0;
+	for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] != '{')
+			continue; /* "stoat-mock: SIGTERM received, stopping" */
+		cJSON *j = cJSON_Parse(line);
+		ck_assert_msg(j != NULL, "not JSON: %s", line);
+		ck_assert_uint_lt(seen, sizeof(want) / sizeof(want[0]));
+		ck_assert(iso_time(jstr(j, "time")));
+		ck_assert_str_eq(jstr(j, "method"), want[seen].method);
+		ck_assert_str_eq(jstr(j, "path"), want[seen].path);
+		if (want[seen].route)
+			ck_assert_str_eq(jstr(j, "route"), want[seen].route);
+		else
+			ck_assert(cJSON_IsNull(jget(j, "route")));
+		if (want[seen].not_emulated)
+			ck_assert_str_eq(jstr(j, "not_emulated"), want[seen].not_emulated);
+		else
+			ck_assert_ptr_null(jget(j, "not_emulated"));
+		ck_assert_int_eq(jget(j, "status")->valueint, want[seen].status);
+		ck_assert(cJSON_IsNumber(jget(j, "duration_us")) && jget(j, "duration_us")->valuedouble >= 0);
+		ck_assert_str_eq(jstr(j, "auth"), want[seen].auth);
+		/* exactly these keys, in this order */
+		static const char *const keys[] = {"time", "method", "path", "route", "not_emulated", "status",
+						   "duration_us", "auth"};
+		const cJSON *it = j->child;
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			if (k == 4 && !want[seen].not_emulated)
+				continue;
+			ck_assert_ptr_nonnull(it);
+			ck_assert_str_eq(it->string, keys[k]);
+			it = it->next;
+		}
+		ck_assert_ptr_null(it);
+		cJSON_Delete(j);
+		seen++;
+	}
+	ck_assert_uint_eq(seen, sizeof(want) / sizeof(want[0]));
 }
 END_TEST
 
@@ -439,6 +601,8 @@ static Suite *startup_suite(void)
 	TCase *tc = tcase_create("cli");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, help);
+	tcase_add_test(tc, short_help);
+	tcase_add_test(tc, healthcheck_says_why);
 	tcase_add_test(tc, version);
 	tcase_add_test(tc, bad_flags);
 	tcase_add_test(tc, unreadable_fixtures);
@@ -447,6 +611,7 @@ static Suite *startup_suite(void)
 	tcase_add_test(tc, environment_variables);
 	tcase_add_test(tc, db_file_persists);
 	tcase_add_test(tc, log_line_per_request);
+	tcase_add_test(tc, log_format_json);
 	tcase_add_test(tc, signals_stop_cleanly);
 	suite_add_tcase(s, tc);
 	return s;
@@ -456,7 +621,8 @@ int main(void)
 {
 	/* the tests set what they need; nothing from the caller's environment leaks in */
 	static const char *const env[] = {"STOAT_MOCK_HOST", "STOAT_MOCK_PORT", "STOAT_MOCK_DB",
-					  "STOAT_MOCK_FIXTURES", "STOAT_MOCK_AUTH_ERRORS", "STOAT_MOCK_QUIET"};
+					  "STOAT_MOCK_FIXTURES", "STOAT_MOCK_AUTH_ERRORS", "STOAT_MOCK_QUIET",
+					  "STOAT_MOCK_NO_CONTROL", "STOAT_MOCK_LOG_FORMAT", "STOAT_MOCK_STRICT_FIXTURES"};
 	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
 		unsetenv(env[i]);
 	return suite_run(startup_suite());

@@ -13,7 +13,7 @@ static const char *const env_names[] = {
 	"STOAT_MOCK_HOST", "STOAT_MOCK_PORT", "STOAT_MOCK_DB", "STOAT_MOCK_FIXTURES", "STOAT_MOCK_SEED",
 	"STOAT_MOCK_AUTH_ERRORS", "STOAT_MOCK_QUIET", "STOAT_MOCK_NO_CONTROL", "STOAT_MOCK_RATE_LIMITS",
 	"STOAT_MOCK_PUBLIC_URL", "STOAT_MOCK_JOURNAL", "STOAT_MOCK_MAX_CONNECTIONS", "STOAT_MOCK_TIMEOUT",
-	"STOAT_MOCK_MAX_HEADER_BYTES",
+	"STOAT_MOCK_MAX_HEADER_BYTES", "STOAT_MOCK_LOG_FORMAT", "STOAT_MOCK_STRICT_FIXTURES",
 };
 
 static void clean_env(void)
@@ -46,6 +46,8 @@ START_TEST(defaults)
 	ck_assert_int_eq(c.auth_errors, AUTH_ERRORS_DOCUMENTED);
 	ck_assert(!c.seeded && !c.quiet && !c.no_control && !c.rate_limits);
 	ck_assert(!c.help && !c.version);
+	ck_assert_int_eq(c.log_format, LOG_FORMAT_TEXT);
+	ck_assert(!c.strict_fixtures);
 }
 END_TEST
 
@@ -88,13 +90,21 @@ START_TEST(environment)
 	ck_assert_str_eq(c.fixtures, "/tmp/e.json");
 	ck_assert_int_eq(c.auth_errors, AUTH_ERRORS_ROCKET);
 	ck_assert(c.quiet);
-	/* a flag variable set to 0, false or no (or empty) is off */
-	static const char *const off[] = {"0", "false", "no", ""};
-	for (size_t i = 0; i < 4; i++) {
+	/* a switch variable is on with 1 or true, off with 0 or false (issue 18 item 6:
+	 * anything else is refused, see bad_input) */
+	static const char *const on[] = {"1", "true"}, *const off[] = {"0", "false"};
+	for (size_t i = 0; i < 2; i++) {
 		setenv("STOAT_MOCK_QUIET", off[i], 1);
 		ck_assert_int_eq(parse(&c, NULL, err, sizeof(err)), 0);
 		ck_assert_msg(!c.quiet, "STOAT_MOCK_QUIET=%s", off[i]);
+		setenv("STOAT_MOCK_RATE_LIMITS", on[i], 1);
+		setenv("STOAT_MOCK_STRICT_FIXTURES", on[i], 1);
+		ck_assert_int_eq(parse(&c, NULL, err, sizeof(err)), 0);
+		ck_assert_msg(c.rate_limits && c.strict_fixtures, "=%s", on[i]);
 	}
+	setenv("STOAT_MOCK_LOG_FORMAT", "json", 1);
+	ck_assert_int_eq(parse(&c, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.log_format, LOG_FORMAT_JSON);
 }
 END_TEST
 
@@ -131,6 +141,16 @@ static const struct {
 	{{"--seed", "-3", NULL}, NULL, NULL, "invalid --seed '-3': expected a non-negative integer"},
 	{{NULL}, "STOAT_MOCK_PORT", "http", "invalid STOAT_MOCK_PORT 'http': expected a number from 0 to 65535"},
 	{{NULL}, "STOAT_MOCK_AUTH_ERRORS", "x", "invalid STOAT_MOCK_AUTH_ERRORS 'x': expected documented or rocket"},
+	{{"--log-format", "xml", NULL}, NULL, NULL, "invalid --log-format 'xml': expected text or json"},
+	{{NULL}, "STOAT_MOCK_LOG_FORMAT", "JSON", "invalid STOAT_MOCK_LOG_FORMAT 'JSON': expected text or json"},
+	{{"--strict-fixtures=1", NULL}, NULL, NULL, "option '--strict-fixtures' takes no value"},
+	/* a switch variable takes 1, 0, true or false: nothing else counts as on or off */
+	{{NULL}, "STOAT_MOCK_QUIET", "maybe", "invalid STOAT_MOCK_QUIET 'maybe': expected 1, 0, true or false"},
+	{{NULL}, "STOAT_MOCK_QUIET", "no", "invalid STOAT_MOCK_QUIET 'no': expected 1, 0, true or false"},
+	{{NULL}, "STOAT_MOCK_QUIET", "", "invalid STOAT_MOCK_QUIET '': expected 1, 0, true or false"},
+	{{NULL}, "STOAT_MOCK_NO_CONTROL", "yes", "invalid STOAT_MOCK_NO_CONTROL 'yes': expected 1, 0, true or false"},
+	{{NULL}, "STOAT_MOCK_RATE_LIMITS", "TRUE", "invalid STOAT_MOCK_RATE_LIMITS 'TRUE': expected 1, 0, true or false"},
+	{{NULL}, "STOAT_MOCK_STRICT_FIXTURES", "2", "invalid STOAT_MOCK_STRICT_FIXTURES '2': expected 1, 0, true or false"},
 };
 
 START_TEST(bad_input)
@@ -161,8 +181,10 @@ START_TEST(help_and_version)
 {
 	struct config c;
 	char err[256];
-	const char *help[] = {"--help", NULL}, *version[] = {"--version", NULL};
+	const char *help[] = {"--help", NULL}, *h[] = {"-h", NULL}, *version[] = {"--version", NULL};
 	ck_assert_int_eq(parse(&c, help, err, sizeof(err)), 0);
+	ck_assert(c.help);
+	ck_assert_int_eq(parse(&c, h, err, sizeof(err)), 0);
 	ck_assert(c.help);
 	ck_assert_int_eq(parse(&c, version, err, sizeof(err)), 0);
 	ck_assert(c.version);
@@ -171,7 +193,8 @@ START_TEST(help_and_version)
 	static const char *const must[] = {"--host", "STOAT_MOCK_HOST", "--port", "STOAT_MOCK_PORT", "--db",
 					   "STOAT_MOCK_DB", "--fixtures", "STOAT_MOCK_FIXTURES", "--help", "--version",
 					   "--auth-errors", "STOAT_MOCK_AUTH_ERRORS", "default 127.0.0.1", "default 14702",
-					   "default :memory:"};
+					   "default :memory:", "-h, --help", "--log-format", "STOAT_MOCK_LOG_FORMAT",
+					   "--strict-fixtures", "STOAT_MOCK_STRICT_FIXTURES"};
 	for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++)
 		ck_assert_msg(strstr(u, must[i]) != NULL, "--help does not mention %s", must[i]);
 }
