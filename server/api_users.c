@@ -12,7 +12,12 @@
 #include "wire.h"
 
 /* GET /  200: RevoltConfig, compact, keys in the real order (root-and-ratelimits.md
- * §1), with every host pointing back at this server. The body is built once. */
+ * §1), with the API, events and app hosts pointing back at this server. The body is
+ * built once.
+ * DIFF: docs/fidelity.md#root-services - autumn and january are what a real instance
+ * with hosts.autumn and hosts.january unset answers, {"enabled":false,"url":""}
+ * (root.rs: enabled = !url.is_empty()): stoat-mock serves neither, and a client that
+ * reads enabled (stoat.js) then skips them instead of meeting a 404 later. */
 enum err root_fetch(struct request *rq, struct reply *rp)
 {
 	(void)rq;
@@ -48,8 +53,8 @@ enum err root_fetch(struct request *rq, struct reply *rp)
 			&body,
 			"{\"revolt\":\"0.15.1\",\"features\":{\"captcha\":{\"enabled\":false,\"key\":\"\"},"
 			"\"email\":false,\"invite_only\":false,"
-			"\"autumn\":{\"enabled\":true,\"url\":\"%s/autumn\"},"
-			"\"january\":{\"enabled\":true,\"url\":\"%s/january\"},"
+			"\"autumn\":{\"enabled\":false,\"url\":\"\"},"
+			"\"january\":{\"enabled\":false,\"url\":\"\"},"
 			"\"livekit\":{\"enabled\":false,\"nodes\":[]},%s,"
 			"\"legal_links\":{\"terms_of_service\":\"\",\"privacy_policy\":\"\",\"guidelines\":\"\"}},"
 			"\"ws\":\"%s%s/ws\",\"app\":\"%s\","
@@ -58,7 +63,7 @@ enum err root_fetch(struct request *rq, struct reply *rp)
 			"\"commit_timestamp\":\"2026-08-15T19:22:34-07:00\",\"semver\":\"v0.15.1\","
 			"\"origin_url\":\"https://github.com/stoatchat/stoatchat\","
 			"\"timestamp\":\"2026-08-15T19:22:34-07:00\"}}",
-			base, base, limits, ws_base, host_part, base);
+			limits, ws_base, host_part, base);
 		if (n < 0) {
 			body = NULL;
 			return reply_catcher(rp, 500);

@@ -25,6 +25,14 @@ START_TEST(root_points_back_at_the_server)
 	snprintf(want, sizeof(want), "http://127.0.0.1:%u", srv.port);
 	ck_assert_str_eq(jstr(r.json, "app"), want);
 	ck_assert(cJSON_IsFalse(jget(r.json, "features.captcha.enabled")));
+	/* services stoat-mock does not serve: disabled, as a real instance without them
+	 * (docs/fidelity.md#root-services) */
+	static const char *const off[] = {"features.autumn", "features.january"};
+	for (size_t i = 0; i < 2; i++) {
+		char *got = cJSON_PrintUnformatted(jget(r.json, off[i]));
+		ck_assert_str_eq(got, "{\"enabled\":false,\"url\":\"\"}");
+		free(got);
+	}
 	ck_assert_int_eq(jget(r.json, "features.limits.default.bots")->valueint, 5);
 	ck_assert_int_eq(jget(r.json, "features.limits.new_user.bots")->valueint, 2);
 	ck_assert_ptr_nonnull(jstr(r.json, "build.commit_sha"));

@@ -16,9 +16,9 @@ import { afterEach } from "node:test";
 
 import { assertNoNewViolations, settled } from "./conformance.mjs";
 
-const { Client } = await import("stoat.js");
+const { Client, File } = await import("stoat.js");
 const { API } = await import("stoat-api");
-export { API, Client };
+export { API, Client, File };
 
 afterEach(async () => {
   await settled();

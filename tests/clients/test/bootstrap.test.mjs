@@ -9,6 +9,7 @@ import {
   API,
   BOB,
   CAROL,
+  File,
   HELPER,
   LOC,
   PUBLIC,
@@ -40,8 +41,10 @@ describe("GET / through stoat-api", () => {
     assert.equal(ws.protocol, "ws:");
     assert.equal(ws.host, base.host);
     assert.equal(config.app.replace(/\/$/, ""), url);
-    assert.equal(new URL(config.features.autumn.url).host, base.host);
-    assert.equal(new URL(config.features.january.url).host, base.host);
+    // services stoat-mock does not serve: disabled, as on a real instance without them
+    // (docs/fidelity.md#root-services)
+    assert.deepEqual(config.features.autumn, { enabled: false, url: "" });
+    assert.deepEqual(config.features.january, { enabled: false, url: "" });
     assert.equal(config.features.captcha.enabled, false);
     assert.deepEqual(config.features.livekit, { enabled: false, nodes: [] });
     assert.equal(config.features.limits.default.bots, 5);
@@ -50,14 +53,17 @@ describe("GET / through stoat-api", () => {
       assert.equal(typeof config.build[k], "string", k);
   });
 
-  test("stoat.js's proxy URL helper uses january from it", async () => {
+  test("stoat.js reads enabled: no proxy URL, no file URL on a server that has neither", async () => {
     const config = await new API({ baseURL: url }).get("/");
     const client = anonymousClient(url);
     client.configuration = config;
-    assert.equal(
-      client.proxyFile("https://example.com/a.png"),
-      `${config.features.january.url}/proxy?url=${encodeURIComponent("https://example.com/a.png")}`,
-    );
+    // january disabled: the original URL, not one on a proxy that would answer 404
+    assert.equal(client.proxyFile("https://example.com/a.png"), "https://example.com/a.png");
+    // autumn disabled: no URL for a file (an avatar is then not shown, rather than broken)
+    const file = new File(client, { _id: "f1", tag: "avatars", filename: "a.png", metadata: { type: "Image", width: 1, height: 1 }, content_type: "image/png", size: 1 });
+    assert.equal(file.createFileURL(), undefined);
+    // uploadFile ignores enabled and uses url: "" fails at once, before any request
+    await assert.rejects(client.uploadFile("attachments", new Blob(["x"])), /Failed to parse URL from \/attachments/);
   });
 
   test("the same configuration under /0.8, the public deployment's prefix", async () => {
