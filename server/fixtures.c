@@ -2,7 +2,9 @@
  * Every problem is reported with the JSON path of the value at fault, e.g.
  * "$.bots[1].owner: no user with this _id". This file parses and checks the
  * document; rows are written and read through the store (store.h: users, sessions
- * and bots as for the API, store_fixture_* for servers and channels). */
+ * and bots as for the API, store_fixture_* for servers and channels).
+ * Each object's keys are checked against what it may hold (struct keys below): an
+ * unknown one is a typo the loader would otherwise pass over in silence. */
 #include "fixtures.h"
 
 #include <stdarg.h>
@@ -19,6 +21,8 @@
 struct loader {
 	char *err;
 	size_t errlen;
+	fixtures_warn_fn *warn; /* NULL: an unknown key is an error */
+	void *warn_arg;
 };
 
 static int bad(struct loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -29,6 +33,92 @@ static int bad(struct loader *l, const char *fmt, ...)
 	vsnprintf(l->err, l->errlen, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* ---- the keys an object may hold -----------------------------------------------
+ * read: what the loader reads. wire: keys of the real API's shape for the same
+ * object that the format has no use for (OpenAPI 0.8.9 schemas), so an answer of the
+ * API pasted into a document is no typo; a user's or a bot's are ignored, a server's
+ * or a channel's are kept as given (stored with the object and exported again). Any
+ * other key is unknown. The README's "Fixtures" section lists them. */
+struct keys {
+	const char *const *read, *const *wire;
+};
+#define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define NO_KEYS ((const char *const[]){NULL})
+#define USER_READ "_id", "username", "discriminator", "display_name", "pronouns", "avatar", "relations", "badges", \
+		  "flags", "privileged", "status", "profile", "description"
+static const struct keys
+	/* User, plus its sessions */
+	user_keys = {KEYS(USER_READ, "bot", "sessions"), KEYS("relationship", "online")},
+	/* SessionInfo, and a session as ResponseLogin gives it */
+	session_keys = {KEYS("token", "_id", "name"), KEYS("result", "user_id", "last_seen", "origin", "subscription")},
+	/* Bot (+ BotOauth2 of feat/oauth2) with its user's fields (PublicBot's description);
+	 * BotWithUserResponse's user, and the User keys a bot user's object adds */
+	bot_keys = {KEYS(USER_READ, "owner", "token", "public", "analytics", "discoverable", "interactions_url",
+			 "terms_of_service_url", "privacy_policy_url", "oauth2"),
+		    KEYS("user", "bot", "relationship", "online")},
+	oauth2_keys = {KEYS("public", "secret", "redirects", "allowed_scopes"), NO_KEYS},
+	scope_keys = {KEYS("allow", "deny"), NO_KEYS},
+	status_keys = {KEYS("text", "presence"), NO_KEYS},
+	profile_keys = {KEYS("content", "background"), NO_KEYS},
+	bot_info_keys = {KEYS("owner"), NO_KEYS},
+	/* Server, plus members and bans */
+	server_keys = {KEYS("_id", "owner", "name", "default_permissions", "members", "bans"),
+		       KEYS("description", "channels", "categories", "system_messages", "roles", "icon", "banner", "flags",
+			    "nsfw", "analytics", "discoverable")},
+	/* a member as {"user", "permissions"}; Member's own keys */
+	member_keys = {KEYS("user", "permissions"),
+		       KEYS("_id", "joined_at", "nickname", "avatar", "roles", "timeout", "can_publish", "can_receive")},
+	/* Channel: the keys of its Group, TextChannel (voice too), DirectMessage and
+	 * SavedMessages variants */
+	channel_keys = {KEYS("_id", "channel_type", "name", "owner", "server", "recipients", "permissions"),
+			KEYS("description", "icon", "last_message_id", "nsfw", "default_permissions", "role_permissions",
+			     "voice", "active", "user")};
+
+static bool listed(const char *const *list, const char *key)
+{
+	for (; *list; list++)
+		if (strcmp(*list, key) == 0)
+			return true;
+	return false;
+}
+
+static bool known(const struct keys *k, const char *key) { return listed(k->read, key) || listed(k->wire, key); }
+
+/* Every key of o is known: 0. An unknown one is an error, or with a warn function a
+ * warning each ("$.bots[0].publc: unknown key") and the count in *unknown. */
+static int check_keys(struct loader *l, const cJSON *o, const char *path, const struct keys *k, int *unknown)
+{
+	char line[512];
+	if (unknown)
+		*unknown = 0;
+	for (const cJSON *it = o->child; it; it = it->next) {
+		if (known(k, it->string))
+			continue;
+		if (!l->warn)
+			return bad(l, "%s.%s: unknown key", path, it->string);
+		snprintf(line, sizeof(line), "%s.%s: unknown key", path, it->string);
+		l->warn(l->warn_arg, line);
+		if (unknown)
+			(*unknown)++;
+	}
+	return 0;
+}
+
+/* An object kept as given (a server, a channel), as JSON text without its unknown
+ * keys (there are some only when they were warned about). Caller frees. */
+static char *kept_text(const cJSON *o, const struct keys *k, int unknown)
+{
+	if (!unknown)
+		return cJSON_PrintUnformatted(o);
+	cJSON *copy = cJSON_CreateObject();
+	for (const cJSON *it = o->child; it; it = it->next)
+		if (known(k, it->string))
+			cJSON_AddItemToObject(copy, it->string, cJSON_Duplicate(it, 1));
+	char *text = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
+	return text;
 }
 
 /* Optional typed members: absent and null both mean "not set". */
@@ -135,7 +225,7 @@ static int load_user_fields(struct loader *l, const cJSON *o, const char *path, 
 		snprintf(sp, sizeof(sp), "%s.status", path);
 		if (!cJSON_IsObject(status))
 			return bad(l, "%s: expected an object", sp);
-		if (get_str(l, status, "text", sp, false, &s))
+		if (check_keys(l, status, sp, &status_keys, NULL) || get_str(l, status, "text", sp, false, &s))
 			return -1;
 		model_set(&u->status_text, s);
 		if (get_str(l, status, "presence", sp, false, &s))
@@ -154,7 +244,7 @@ static int load_user_fields(struct loader *l, const cJSON *o, const char *path, 
 		snprintf(pp, sizeof(pp), "%s.profile", path);
 		if (!cJSON_IsObject(profile))
 			return bad(l, "%s: expected an object", pp);
-		if (get_str(l, profile, "content", pp, false, &s))
+		if (check_keys(l, profile, pp, &profile_keys, NULL) || get_str(l, profile, "content", pp, false, &s))
 			return -1;
 		model_set(&u->profile_content, s);
 		if (get_json(l, profile, "background", pp, true, &u->profile_background))
@@ -183,7 +273,8 @@ static int load_users(struct loader *l, const cJSON *users)
 			bad(l, "%s: expected an object", path);
 			goto next;
 		}
-		if (get_str(l, o, "_id", path, true, &s) || check_ulid(l, s, path))
+		if (check_keys(l, o, path, &user_keys, NULL) || get_str(l, o, "_id", path, true, &s) ||
+		    check_ulid(l, s, path))
 			goto next;
 		u.id = strdup(s);
 		struct user existing = {0};
@@ -204,7 +295,8 @@ static int load_users(struct loader *l, const cJSON *users)
 		if (bot && !cJSON_IsNull(bot)) {
 			char bp[80];
 			snprintf(bp, sizeof(bp), "%s.bot", path);
-			if (!cJSON_IsObject(bot) || get_str(l, bot, "owner", bp, true, &s)) {
+			if (!cJSON_IsObject(bot) || check_keys(l, bot, bp, &bot_info_keys, NULL) ||
+			    get_str(l, bot, "owner", bp, true, &s)) {
 				if (!cJSON_IsObject(bot))
 					bad(l, "%s: expected an object", bp);
 				goto next;
@@ -230,7 +322,7 @@ static int load_users(struct loader *l, const cJSON *users)
 				bad(l, "%s: expected an object", sp);
 				goto next;
 			}
-			if (get_str(l, se, "token", sp, true, &token) || get_str(l, se, "_id", sp, false, &sid) ||
+			if (check_keys(l, se, sp, &session_keys, NULL) || get_str(l, se, "token", sp, true, &token) || get_str(l, se, "_id", sp, false, &sid) ||
 			    get_str(l, se, "name", sp, false, &name))
 				goto next;
 			if (!*token) {
@@ -270,6 +362,8 @@ static int load_oauth2(struct loader *l, const cJSON *o, const char *path, char 
 	snprintf(p, sizeof(p), "%s.oauth2", path);
 	if (!cJSON_IsObject(v))
 		return bad(l, "%s: expected an object", p);
+	if (check_keys(l, v, p, &oauth2_keys, NULL))
+		return -1;
 	bool pub;
 	const char *secret;
 	int rc;
@@ -299,6 +393,10 @@ static int load_oauth2(struct loader *l, const cJSON *o, const char *path, char 
 		if (!cJSON_IsString(a) || !cJSON_IsString(d))
 			return bad(l, "%s.allowed_scopes.%s: expected {\"allow\": string, \"deny\": string}", p,
 				   it->string);
+		char sp[160];
+		snprintf(sp, sizeof(sp), "%s.allowed_scopes.%s", p, it->string);
+		if (check_keys(l, it, sp, &scope_keys, NULL))
+			return -1;
 	}
 	cJSON *n = cJSON_CreateObject();
 	cJSON_AddBoolToObject(n, "public", pub);
@@ -327,7 +425,7 @@ static int load_bot(struct loader *l, const cJSON *o, const char *path)
 	int rc = -1;
 	if (!cJSON_IsObject(o))
 		return bad(l, "%s: expected an object", path);
-	if (get_str(l, o, "_id", path, true, &s) || check_ulid(l, s, path))
+	if (check_keys(l, o, path, &bot_keys, NULL) || get_str(l, o, "_id", path, true, &s) || check_ulid(l, s, path))
 		goto out;
 	b.id = strdup(s);
 	struct bot dup = {0};
@@ -417,15 +515,15 @@ static int load_server(struct loader *l, const cJSON *o, const char *path, int s
 {
 	const char *id, *owner, *name;
 	long long defperm;
-	int rc;
+	int rc, unknown;
 	if (!cJSON_IsObject(o))
 		return bad(l, "%s: expected an object", path);
-	if (get_str(l, o, "_id", path, true, &id) || get_str(l, o, "owner", path, true, &owner) ||
+	if (check_keys(l, o, path, &server_keys, &unknown) || get_str(l, o, "_id", path, true, &id) || get_str(l, o, "owner", path, true, &owner) ||
 	    get_str(l, o, "name", path, true, &name) || get_int(l, o, "default_permissions", path, &defperm))
 		return -1;
 	if (!user_exists(owner))
 		return bad(l, "%s.owner: no user with _id '%s'", path, owner);
-	char *doc = cJSON_PrintUnformatted(o);
+	char *doc = kept_text(o, &server_keys, unknown);
 	rc = store_fixture_server_insert(id, owner, name, defperm, doc, seq);
 	free(doc);
 	if (rc)
@@ -443,7 +541,7 @@ static int load_server(struct loader *l, const cJSON *o, const char *path, int s
 		if (!uid) {
 			if (!cJSON_IsObject(m))
 				return bad(l, "%s: expected a user id or {\"user\": id, \"permissions\": n}", mp);
-			if (get_str(l, m, "user", mp, true, &uid) || get_int(l, m, "permissions", mp, &perm))
+			if (check_keys(l, m, mp, &member_keys, NULL) || get_str(l, m, "user", mp, true, &uid) || get_int(l, m, "permissions", mp, &perm))
 				return -1;
 		}
 		if (!user_exists(uid))
@@ -470,10 +568,10 @@ static int load_server(struct loader *l, const cJSON *o, const char *path, int s
 static int load_channel(struct loader *l, const cJSON *o, const char *path, int seq)
 {
 	const char *id, *type, *server = NULL, *owner = NULL, *name;
-	int rc;
+	int rc, unknown;
 	if (!cJSON_IsObject(o))
 		return bad(l, "%s: expected an object", path);
-	if (get_str(l, o, "_id", path, true, &id) || get_str(l, o, "channel_type", path, true, &type) ||
+	if (check_keys(l, o, path, &channel_keys, &unknown) || get_str(l, o, "_id", path, true, &id) || get_str(l, o, "channel_type", path, true, &type) ||
 	    get_str(l, o, "name", path, false, &name))
 		return -1;
 	bool group = strcmp(type, "Group") == 0;
@@ -492,7 +590,7 @@ static int load_channel(struct loader *l, const cJSON *o, const char *path, int 
 	long long p = 0;
 	if (get_int(l, o, "permissions", path, &p))
 		return -1;
-	char *doc = cJSON_PrintUnformatted(o);
+	char *doc = kept_text(o, &channel_keys, unknown);
 	rc = store_fixture_channel_insert(id, type, server, owner, name, cJSON_IsNumber(perm) ? &p : NULL, doc, seq);
 	free(doc);
 	if (rc)
@@ -512,9 +610,9 @@ static int load_channel(struct loader *l, const cJSON *o, const char *path, int 
 	return 0;
 }
 
-int fixtures_load(const cJSON *doc, char *err, size_t errlen)
+static int load(struct loader *lp, const cJSON *doc)
 {
-	struct loader l = {err, errlen};
+	struct loader l = *lp;
 	static const char *const sections[] = {"users", "bots", "servers", "channels"};
 	if (!cJSON_IsObject(doc))
 		return bad(&l, "$: expected an object with users, bots, servers, channels");
@@ -568,7 +666,14 @@ int fixtures_load(const cJSON *doc, char *err, size_t errlen)
 	return 0;
 }
 
-int fixtures_load_text(const char *text, size_t len, char *err, size_t errlen)
+int fixtures_load(const cJSON *doc, char *err, size_t errlen)
+{
+	struct loader l = {err, errlen, NULL, NULL};
+	return load(&l, doc);
+}
+
+int fixtures_load_text_warn(const char *text, size_t len, fixtures_warn_fn *warn, void *arg, char *err,
+			    size_t errlen)
 {
 	const char *end = NULL;
 	cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
@@ -579,9 +684,15 @@ int fixtures_load_text(const char *text, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "$: not valid JSON (near line %d)", line);
 		return -1;
 	}
-	int rc = fixtures_load(doc, err, errlen);
+	struct loader l = {err, errlen, warn, arg};
+	int rc = load(&l, doc);
 	cJSON_Delete(doc);
 	return rc;
+}
+
+int fixtures_load_text(const char *text, size_t len, char *err, size_t errlen)
+{
+	return fixtures_load_text_warn(text, len, NULL, NULL, err, errlen);
 }
 
 /* ---- export: the exact inverse of the loader ------------------------------------------

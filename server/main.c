@@ -121,6 +121,13 @@ out:
 	return rc;
 }
 
+/* An unknown key of the fixture document: one warning line (without
+ * --strict-fixtures, which refuses the document instead). */
+static void fixture_warning(void *arg, const char *problem)
+{
+	fprintf(stderr, "stoat-mock: warning: fixtures (%s): %s\n", (const char *)arg, problem);
+}
+
 static void print_session(void *arg, const char *token, const char *id, const char *name)
 {
 	const struct user *u = arg;
@@ -204,7 +211,8 @@ int main(int argc, char **argv)
 	if (frc == 0 && !fresh)
 		frc = store_clear();
 	if (frc == 0)
-		frc = fixtures_load_text(ftext, flen, ferr, sizeof(ferr));
+		frc = fixtures_load_text_warn(ftext, flen, config.strict_fixtures ? NULL : fixture_warning,
+					      (void *)fname, ferr, sizeof(ferr));
 	else
 		snprintf(ferr, sizeof(ferr), "%s", store_errmsg());
 	if (frc) {
