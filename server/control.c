@@ -36,7 +36,8 @@
 #include "wire.h"
 
 
-static cJSON *fixtures;          /* the start-up document, parsed once (reset) */
+static cJSON *fixtures;          /* the start-up state as a fixture document (reset) */
+static struct ids_state ids_at_start; /* the generator as start-up left it (reset) */
 static struct timespec started;  /* for uptime_ms */
 
 static long long us_since(const struct timespec *a)
@@ -50,6 +51,7 @@ int control_init(const char *fixture_text, size_t len)
 {
 	cJSON_Delete(fixtures);
 	fixtures = cJSON_ParseWithLength(fixture_text, len);
+	ids_save(&ids_at_start);
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	return fixtures ? 0 : -1;
 }
@@ -154,22 +156,22 @@ enum err control_health(struct request *rq, struct reply *rp)
 
 /* ---- POST /_mock/reset ------------------------------------------------------------------
  * 204. The store goes back to the start-up fixtures (not to a state sent with PUT
- * /_mock/state), faults and the journal are emptied, and a seeded generator starts
- * again from its seed, so what follows a reset answers exactly as what followed
+ * /_mock/state) exactly as they were loaded, with what the loader generated then (a
+ * session's _id), faults and the journal are emptied, and the generator is put back
+ * as start-up left it, so what follows a reset answers exactly as what followed
  * start-up. One transaction (ROUTE_WRITES): DELETE of every table, then the loader
- * over the document parsed at start-up; measured against restoring a SQLite backup
- * of the loaded store and faster at this size (README.md "Testing with stoat-mock", Reset).
- * Every events WebSocket session ends (a bare drop, as if the server restarted);
- * their ends are not journaled: the journal starts empty.
+ * over the state main.c exported right after loading the fixtures; measured against
+ * restoring a SQLite backup of the loaded store and faster at this size (README.md
+ * "Testing with stoat-mock", Reset). Every events WebSocket session ends (a bare drop,
+ * as if the server restarted); their ends are not journaled: the journal starts empty.
  * errors: DatabaseError {operation: "reset"} (the store refused; nothing changed) */
 enum err control_reset(struct request *rq, struct reply *rp)
 {
 	(void)rq;
 	char why[512];
-	if (config.seeded)
-		ids_seed(config.seed); /* main.c seeds just before loading the fixtures too */
 	if (!fixtures || store_clear() || fixtures_load(fixtures, why, sizeof(why)))
 		return err_database(&rp->err, "reset", "fixtures", LOC_RESET);
+	ids_restore(&ids_at_start); /* after the loader, which reads the virtual clock */
 	control_clear();
 	ratelimit_clear(); /* a suite that resets per test starts each with full buckets */
 	gateway_end_all(false);

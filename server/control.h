@@ -13,8 +13,9 @@
 
 #include "request.h"
 
-/* Keeps the start-up fixture document (parsed) for /_mock/reset and starts the
- * uptime clock. Returns -1 when the text is not JSON (reset then fails). */
+/* Keeps the start-up state (fixtures_export of the fixtures just loaded, as text)
+ * for /_mock/reset, with the generator's state at this moment (ids_save), and starts
+ * the uptime clock. Returns -1 when the text is not JSON (reset then fails). */
 int control_init(const char *fixture_text, size_t len);
 /* Frees the document, the faults and the journal. */
 void control_shutdown(void);

@@ -52,6 +52,20 @@ void ids_seed(uint64_t seed)
 }
 
 bool ids_seeded(void) { return seeded; }
+
+void ids_save(struct ids_state *out)
+{
+	out->seeded = seeded;
+	memcpy(out->state, state, sizeof(state));
+	out->virtual_ms = virtual_ms;
+}
+
+void ids_restore(const struct ids_state *in)
+{
+	seeded = in->seeded;
+	memcpy(state, in->state, sizeof(state));
+	virtual_ms = in->virtual_ms;
+}
 void ids_unseed(void) { seeded = false; }
 
 void ids_random_bytes(void *buf, size_t n)

@@ -19,6 +19,18 @@ extern const char ids_token_alphabet[65];
 
 void ids_seed(uint64_t seed);
 bool ids_seeded(void);
+
+/* The generator's whole state (seeded or not, its numbers, the virtual clock): a
+ * snapshot ids_restore puts back, so that what follows draws what followed the
+ * snapshot (POST /_mock/reset: what follows start-up). Without a seed there is no
+ * state to keep: the CSPRNG is never repeated. */
+struct ids_state {
+	bool seeded;
+	uint64_t state[4];
+	int64_t virtual_ms;
+};
+void ids_save(struct ids_state *out);
+void ids_restore(const struct ids_state *in);
 /* Back to the OS CSPRNG and the real clock (tests). */
 void ids_unseed(void);
 

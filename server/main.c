@@ -215,21 +215,32 @@ int main(int argc, char **argv)
 					      (void *)fname, ferr, sizeof(ferr));
 	else
 		snprintf(ferr, sizeof(ferr), "%s", store_errmsg());
+	/* what reset gives back: the fixtures as loaded, with what the loader generated
+	 * (a session's _id), not the document again (control_init) */
+	cJSON *loaded = frc == 0 ? fixtures_export() : NULL;
+	char *start_state = loaded ? cJSON_PrintUnformatted(loaded) : NULL;
+	cJSON_Delete(loaded);
+	if (frc == 0 && !start_state) {
+		frc = -1;
+		snprintf(ferr, sizeof(ferr), "cannot read back what was loaded: %s", store_errmsg());
+	}
 	if (frc) {
 		store_rollback();
 		snprintf(err, sizeof(err), "invalid fixtures (%s): %s", fname, ferr);
 		store_close();
 		free(ftext);
+		free(start_state);
 		return die(err);
 	}
+	free(ftext);
 	if (fresh ? store_commit() : (store_rollback(), 0)) {
 		snprintf(err, sizeof(err), "cannot store the fixtures: %s", store_errmsg());
 		store_close();
-		free(ftext);
+		free(start_state);
 		return die(err);
 	}
-	control_init(ftext, flen);
-	free(ftext);
+	control_init(start_state, strlen(start_state));
+	free(start_state);
 
 	/* signals are taken by sigwait below, in this thread only */
 	sigset_t set;
