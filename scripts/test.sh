@@ -4,7 +4,8 @@
 #   2. release build + check unit and HTTP suites (ctest)
 #   3. ASan+UBSan build + the same suites
 #   4. the suites that drive a running server from outside, each a script of its
-#      own: real clients (tests/clients), the events WebSocket with a raw client,
+#      own: real clients (tests/clients), the control API against its OpenAPI
+#      document (tests/control), the events WebSocket with a raw client,
 #      stoat.js and stoat.py (tests/gateway), the dashboard in headless chromium
 #      (tests/browser, screenshots in build/browser/), names vs decancer (tests/names),
 #      bad input / durability / concurrency (tests/reliability), golden wire
@@ -39,7 +40,7 @@ step "unit and HTTP suites (ASan + UBSan)"
 	ctest --output-on-failure -j"$jobs")
 
 export STOAT_MOCK_BIN="$root/build/stoat-mock"
-for suite in tests/clients/run.sh tests/gateway/run.sh tests/browser/run.sh tests/names/run.sh \
+for suite in tests/clients/run.sh tests/control/run.sh tests/gateway/run.sh tests/browser/run.sh tests/names/run.sh \
 	tests/wire/run.sh tests/reliability/run.sh tests/fuzz/smoke.sh bench/smoke.sh tests/install/run.sh \
 	integrations/python/test.sh integrations/node/test.sh tests/action/run.sh; do
 	if [ -x "$suite" ]; then

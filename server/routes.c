@@ -106,6 +106,9 @@ static const struct route table[] = {
 	 * the handlers read themselves, so a bad one is a FailedValidation naming the
 	 * field, never a Rocket page */
 	{"GET", "_mock/health", GUARD_NONE, NULL, NO_ERRORS, control_health, ROUTE_CONTROL, "mock.health"},
+	{"GET", "_mock/openapi.json", GUARD_NONE, NULL,
+	 ERRORS(PAGE_UNREACHED(500, "the document could not be copied (out of memory)")),
+	 control_openapi, ROUTE_CONTROL, "mock.openapi"},
 	{"POST", "_mock/reset", GUARD_NONE, NULL,
 	 ERRORS(E(DatabaseError, LOC_RESET)),
 	 control_reset, ROUTE_CONTROL | ROUTE_WRITES | ROUTE_NO_CONTENT, "mock.reset"},

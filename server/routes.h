@@ -129,5 +129,6 @@ enum err dashboard_page(struct request *rq, struct reply *rp);
 enum err dashboard_asset(struct request *rq, struct reply *rp);
 enum err dashboard_changes(struct request *rq, struct reply *rp);
 enum err dashboard_snapshot(struct request *rq, struct reply *rp);
+enum err control_openapi(struct request *rq, struct reply *rp); /* control_doc.c */
 
 #endif

@@ -183,6 +183,7 @@ START_TEST(no_control_hides_every_control_route)
 		{"DELETE", "/_mock/sessions", NULL},
 		{"POST", "/_mock/sessions/ws-1/close", "{\"drop\":true}"},
 		{"POST", "/_mock/events", "{\"event\":{\"type\":\"X\"},\"all\":true}"},
+		{"GET", "/_mock/openapi.json", NULL},
 	};
 	struct server srv;
 	ck_assert_int_eq(server_start(&srv, args), 0);

@@ -21,8 +21,9 @@
 //        of the document it does not emulate (docs/fidelity.md#not-emulated): exactly
 //        {"type":"NotEmulated","route":"<METHOD> <the operation's path>","location":"stoat-mock"},
 //        for a documented operation that is none of the emulated ones (EMULATED)
-//   /_mock/... control routes                         -> not part of the real API; counted
-//        as such, not checked
+//   /_mock/... control routes                         -> not part of the real API: checked
+//        against stoat-mock's own document instead, docs/control-openapi.json
+//        (tests/control/lib/control.mjs, with this suite's ajv)
 //
 // A response that fails makes the fetch() reject with a ConformanceError *and* is
 // recorded; test/setup hooks (installHooks) fail the running test when anything was
@@ -33,7 +34,10 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import Ajv from "ajv";
+import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+
+import { makeChecker as makeControlChecker } from "../../control/lib/control.mjs";
 
 import { EMULATED } from "./emulated.mjs";
 import {
@@ -82,6 +86,7 @@ export function makeAjv() {
 }
 
 const ajv = makeAjv();
+const control = makeControlChecker(Ajv2020, addFormats);
 const compiled = new Map();
 function validatorFor(id, ref) {
   const key = `${id}${ref}`; // ref: "" or "#/$defs/X"
@@ -158,7 +163,14 @@ export function checkResponse(method, url, status, contentType, text) {
   const fail = (why, extra) => {
     throw new ConformanceError(`${where}: ${why}\n  body: ${text.slice(0, 500)}`, extra);
   };
-  if (/^\/(0\.8\/)?_mock(\/|$)/.test(pathname)) return { kind: "control", key: `${method.toUpperCase()} /_mock (control API, not checked)` };
+  if (/^\/(0\.8\/)?_mock(\/|$)/.test(pathname)) {
+    try {
+      const { key } = control.check(method, url, status, contentType, text);
+      return { kind: "control", key: `${key} (control API, docs/control-openapi.json)` };
+    } catch (e) {
+      fail(e.message);
+    }
+  }
 
   const op = operationFor(method, pathname);
   const template = op ? `${op.method.toUpperCase()} ${op.template}` : `${method.toUpperCase()} (no documented route)`;

@@ -105,6 +105,33 @@ static size_t collect(char *data, size_t size, size_t n, void *ud)
 	return add;
 }
 
+/* With STOAT_CONTROL_ANSWERS naming a directory, every answer of the control API this
+ * process sees is appended to DIR/<pid>.jsonl, one JSON object per line: method, path,
+ * status, content_type, body. tests/control/run.sh checks each against the control
+ * API's OpenAPI document (docs/control-openapi.json). */
+static void record_control_answer(const char *method, const char *path, const struct resp *r)
+{
+	const char *dir = getenv("STOAT_CONTROL_ANSWERS");
+	if (!dir || !*dir || (strncmp(path, "/_mock", 6) != 0 && strncmp(path, "/0.8/_mock", 10) != 0))
+		return;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "method", method);
+	cJSON_AddStringToObject(o, "path", path);
+	cJSON_AddNumberToObject(o, "status", (double)r->status);
+	cJSON_AddStringToObject(o, "content_type", r->content_type);
+	cJSON_AddStringToObject(o, "body", r->body);
+	char *line = cJSON_PrintUnformatted(o);
+	char file[4096];
+	snprintf(file, sizeof(file), "%s/%d.jsonl", dir, (int)getpid());
+	FILE *f = fopen(file, "a");
+	if (f && line)
+		fprintf(f, "%s\n", line);
+	if (f)
+		fclose(f);
+	free(line);
+	cJSON_Delete(o);
+}
+
 int http_raw(const struct server *s, const char *method, const char *path, const char *const *headers,
 	     const char *body, size_t body_len, struct resp *r)
 {
@@ -150,6 +177,8 @@ int http_raw(const struct server *s, const char *method, const char *path, const
 	r->len = b.len;
 	r->headers = h.p ? h.p : calloc(1, 1);
 	r->json = cJSON_ParseWithLength(r->body, r->len);
+	if (rc == CURLE_OK)
+		record_control_answer(method, path, r);
 	return rc == CURLE_OK ? 0 : -1;
 }
 
