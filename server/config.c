@@ -119,35 +119,54 @@ static int set_switch(bool *out, const char *v, const char *name, char *err, siz
 	return 0;
 }
 
-enum opt_kind { OPT_STR, OPT_UINT, OPT_FLAG, OPT_SEED, OPT_AUTH, OPT_READY_POLICY, OPT_LOG_FORMAT };
+/* An option whose value is one of a few words: the word's place in the list is the
+ * value of the config's enum field (0, 1, ...). */
+static int set_choice(int *out, const char *v, const char *const *words, const char *name, char *err, size_t errlen)
+{
+	for (int i = 0; words[i]; i++)
+		if (strcmp(v, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	int n = snprintf(err, errlen, "invalid %s '%s': expected ", name, v);
+	for (int i = 0; words[i] && n >= 0 && (size_t)n < errlen; i++)
+		n += snprintf(err + n, errlen - (size_t)n, "%s%s", i == 0 ? "" : words[i + 1] ? ", " : " or ", words[i]);
+	return -1;
+}
+
+enum opt_kind { OPT_STR, OPT_UINT, OPT_FLAG, OPT_SEED, OPT_CHOICE };
 
 static const struct option_row {
 	const char *flag, *env;
 	enum opt_kind kind;
 	size_t offset, size;
 	unsigned min, max;
+	const char *const *words; /* OPT_CHOICE */
 } options[] = {
-#define STR(f, e, field) {f, e, OPT_STR, offsetof(struct config, field), sizeof(((struct config *)0)->field), 0, 0}
-#define UINT(f, e, field, lo, hi) {f, e, OPT_UINT, offsetof(struct config, field), 0, lo, hi}
-#define FLAG(f, e, field) {f, e, OPT_FLAG, offsetof(struct config, field), 0, 0, 0}
+#define STR(f, e, field) {f, e, OPT_STR, offsetof(struct config, field), sizeof(((struct config *)0)->field), 0, 0, NULL}
+#define UINT(f, e, field, lo, hi) {f, e, OPT_UINT, offsetof(struct config, field), 0, lo, hi, NULL}
+#define FLAG(f, e, field) {f, e, OPT_FLAG, offsetof(struct config, field), 0, 0, 0, NULL}
+/* the words in the order of the field's enum values */
+#define CHOICE(f, e, field, ...) \
+	{f, e, OPT_CHOICE, offsetof(struct config, field), 0, 0, 0, (const char *const[]){__VA_ARGS__, NULL}}
 	STR("--host", "STOAT_MOCK_HOST", host),
 	UINT("--port", "STOAT_MOCK_PORT", port, 0, 65535),
 	STR("--db", "STOAT_MOCK_DB", db),
 	STR("--fixtures", "STOAT_MOCK_FIXTURES", fixtures),
 	STR("--public-url", "STOAT_MOCK_PUBLIC_URL", public_url),
-	{"--seed", "STOAT_MOCK_SEED", OPT_SEED, 0, 0, 0, 0},
+	{"--seed", "STOAT_MOCK_SEED", OPT_SEED, 0, 0, 0, 0, NULL},
 	UINT("--journal", "STOAT_MOCK_JOURNAL", journal, 0, 1000000),
 	FLAG("--no-control", "STOAT_MOCK_NO_CONTROL", no_control),
 	FLAG("--rate-limits", "STOAT_MOCK_RATE_LIMITS", rate_limits),
-	{"--auth-errors", "STOAT_MOCK_AUTH_ERRORS", OPT_AUTH, 0, 0, 0, 0},
+	CHOICE("--auth-errors", "STOAT_MOCK_AUTH_ERRORS", auth_errors, "documented", "rocket"),
 	UINT("--max-connections", "STOAT_MOCK_MAX_CONNECTIONS", max_connections, 1, 100000),
 	UINT("--timeout", "STOAT_MOCK_TIMEOUT", timeout_s, 1, 86400),
 	UINT("--max-header-bytes", "STOAT_MOCK_MAX_HEADER_BYTES", max_header_bytes, 1024, 1048576),
 	FLAG("--quiet", "STOAT_MOCK_QUIET", quiet),
-	{"--log-format", "STOAT_MOCK_LOG_FORMAT", OPT_LOG_FORMAT, 0, 0, 0, 0},
+	CHOICE("--log-format", "STOAT_MOCK_LOG_FORMAT", log_format, "text", "json"),
 	FLAG("--strict-fixtures", "STOAT_MOCK_STRICT_FIXTURES", strict_fixtures),
 	UINT("--max-sessions", "STOAT_MOCK_MAX_SESSIONS", max_sessions, 0, 100000),
-	{"--ready-policy-changes", "STOAT_MOCK_READY_POLICY_CHANGES", OPT_READY_POLICY, 0, 0, 0, 0},
+	CHOICE("--ready-policy-changes", "STOAT_MOCK_READY_POLICY_CHANGES", ready_policy, "real", "always"),
 	UINT("--ws-max-message", "STOAT_MOCK_WS_MAX_MESSAGE", ws_max_message, 128, 1U << 30),
 	UINT("--ws-max-queue", "STOAT_MOCK_WS_MAX_QUEUE", ws_max_queue, 1024, 1U << 30),
 	UINT("--ws-error-grace-ms", "STOAT_MOCK_WS_ERROR_GRACE_MS", ws_error_grace_ms, 0, 60000),
@@ -158,7 +177,11 @@ static const struct option_row {
 #undef STR
 #undef UINT
 #undef FLAG
+#undef CHOICE
 };
+/* CHOICE fields are enums written as int (set_choice) */
+_Static_assert(sizeof(enum auth_errors) == sizeof(int) && sizeof(enum log_format) == sizeof(int) &&
+		       sizeof(enum ready_policy) == sizeof(int), "an enum option is not int-sized");
 
 static int apply(struct config *c, const struct option_row *o, const char *v, bool from_env, char *err,
 		 size_t errlen)
@@ -187,36 +210,8 @@ static int apply(struct config *c, const struct option_row *o, const char *v, bo
 		c->seed = s;
 		return 0;
 	}
-	case OPT_AUTH:
-		if (strcmp(v, "documented") == 0)
-			c->auth_errors = AUTH_ERRORS_DOCUMENTED;
-		else if (strcmp(v, "rocket") == 0)
-			c->auth_errors = AUTH_ERRORS_ROCKET;
-		else {
-			snprintf(err, errlen, "invalid %s '%s': expected documented or rocket", name, v);
-			return -1;
-		}
-		return 0;
-	case OPT_LOG_FORMAT:
-		if (strcmp(v, "text") == 0)
-			c->log_format = LOG_FORMAT_TEXT;
-		else if (strcmp(v, "json") == 0)
-			c->log_format = LOG_FORMAT_JSON;
-		else {
-			snprintf(err, errlen, "invalid %s '%s': expected text or json", name, v);
-			return -1;
-		}
-		return 0;
-	case OPT_READY_POLICY:
-		if (strcmp(v, "real") == 0)
-			c->ready_policy = READY_POLICY_REAL;
-		else if (strcmp(v, "always") == 0)
-			c->ready_policy = READY_POLICY_ALWAYS;
-		else {
-			snprintf(err, errlen, "invalid %s '%s': expected real or always", name, v);
-			return -1;
-		}
-		return 0;
+	case OPT_CHOICE:
+		return set_choice((int *)(base + o->offset), v, o->words, name, err, errlen);
 	}
 	return -1;
 }
