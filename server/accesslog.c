@@ -1,32 +1,10 @@
 /* accesslog.c: the access log line (see accesslog.h). */
 #include "accesslog.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "jsonw.h"
 #include "path.h"
-
-void accesslog_time(char out[25], const struct timespec *t)
-{
-	/* PERF: gmtime_r and strftime once a second, not once a line */
-	static time_t last = (time_t)-1;
-	static char second[21]; /* "2026-11-25T21:58:35" */
-	if (t->tv_sec != last) {
-		struct tm tm;
-		gmtime_r(&t->tv_sec, &tm);
-		strftime(second, sizeof(second), "%Y-%m-%dT%H:%M:%S", &tm);
-		last = t->tv_sec;
-	}
-	unsigned ms = (unsigned)(t->tv_nsec / 1000000) % 1000;
-	memcpy(out, second, 19);
-	out[19] = '.';
-	out[20] = (char)('0' + ms / 100);
-	out[21] = (char)('0' + ms / 10 % 10);
-	out[22] = (char)('0' + ms % 10);
-	out[23] = 'Z';
-	out[24] = 0;
-}
 
 /* s as a JSON string, each byte sequence that is not UTF-8 written as U+FFFD. */
 static void json_text(struct strbuf *out, const char *s)
@@ -81,8 +59,8 @@ static void format_json(struct strbuf *out, const char *time, const struct acces
 
 void accesslog_format(struct strbuf *out, enum log_format format, const struct accesslog_entry *e)
 {
-	char time[25];
-	accesslog_time(time, &e->time);
+	char time[JSONW_TIME_MAX];
+	jsonw_time_text(time, (long long)e->time.tv_sec * 1000 + e->time.tv_nsec / 1000000);
 	switch (format) {
 	case LOG_FORMAT_JSON:
 		format_json(out, time, e);

@@ -36,11 +36,7 @@ struct accesslog_entry {
 	long long duration_us;
 };
 
-/* Appends the line for e, newline included, to out. Not thread-safe (it keeps the
- * last second it formatted): http.c calls it from libmicrohttpd's one thread. */
+/* Appends the line for e, newline included, to out. */
 void accesslog_format(struct strbuf *out, enum log_format format, const struct accesslog_entry *e);
-
-/* t as "2026-11-25T21:58:35.971Z" into out (room for 25 bytes). */
-void accesslog_time(char out[25], const struct timespec *t);
 
 #endif

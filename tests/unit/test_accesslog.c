@@ -77,16 +77,18 @@ START_TEST(lines_append)
 }
 END_TEST
 
+/* The time: UTC, milliseconds truncated, across a second's end. */
 START_TEST(time_format)
 {
-	char out[25];
-	struct timespec t = {1795643915, 999999999};
-	accesslog_time(out, &t);
-	ck_assert_str_eq(out, "2026-11-25T21:58:35.999Z");
-	t.tv_sec++; /* the next second (the cached one is replaced) */
-	t.tv_nsec = 0;
-	accesslog_time(out, &t);
-	ck_assert_str_eq(out, "2026-11-25T21:58:36.000Z");
+	struct accesslog_entry e = lines[0].e;
+	struct strbuf sb = STRBUF_INIT;
+	e.time = (struct timespec){1795643915, 999999999};
+	accesslog_format(&sb, LOG_FORMAT_TEXT, &e);
+	e.time = (struct timespec){1795643916, 0};
+	accesslog_format(&sb, LOG_FORMAT_TEXT, &e);
+	ck_assert_str_eq(strbuf_str(&sb), "2026-11-25T21:58:35.999Z GET /bots/@me 200 1136us\n"
+					  "2026-11-25T21:58:36.000Z GET /bots/@me 200 1136us\n");
+	strbuf_release(&sb);
 }
 END_TEST
 
