@@ -100,18 +100,19 @@ describe("the control API's answers", () => {
     assert.equal((await call("GET", "/_mock/nope")).status, 404);
   });
 
-  test("the events WebSocket's sessions, when the server has those routes", async (t) => {
-    const list = await fetch(`${url}/_mock/sessions`);
-    if (list.status === 404) {
-      await list.text();
-      return t.skip("GET /_mock/sessions is not in this build yet");
-    }
-    assert.equal(list.status, 200);
-    assert.ok(Array.isArray((await list.json()).sessions));
+  test("the events WebSocket's sessions: list, push, close, end all; gateway faults", async () => {
+    const list = await call("GET", "/_mock/sessions");
+    assert.deepEqual(list.json, { sessions: [] });
     assert.equal((await call("POST", "/_mock/sessions/ws-999/close", { code: 1000, reason: "bye" })).status, 404);
+    assert.equal((await call("POST", "/_mock/sessions/ws-999/close", { code: 1005 })).status, 400);
     assert.equal((await call("POST", "/_mock/events", { event: { type: "Pong", data: 0 }, all: true })).json.sessions, 0);
+    assert.equal((await call("POST", "/_mock/events", { event: {}, user: "01HZ5W2X8A1B3C4D5E6F7G8H9J" })).json.sessions, 0);
     assert.equal((await call("POST", "/_mock/events", { event: {} })).status, 400);
     assert.equal((await call("DELETE", "/_mock/sessions")).status, 204);
+    for (const f of [{ gateway: "delay_ready", ms: 10 }, { gateway: "withhold_pong", user: "x", times: 0 }, { gateway: "drop_after", frames: 2 }])
+      assert.equal((await call("POST", "/_mock/faults", f)).status, 200, JSON.stringify(f));
+    assert.equal((await call("GET", "/_mock/faults")).json.faults.length, 3);
+    assert.equal((await call("POST", "/_mock/faults", { gateway: "nope" })).status, 400);
   });
 });
 

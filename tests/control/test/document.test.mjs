@@ -1,9 +1,8 @@
 // document.test.mjs: docs/control-openapi.json is a valid OpenAPI 3.1 document (a real
 // validator, @seriousme/openapi-schema-validator, pinned), every schema in it compiles
 // under ajv's strict mode, the server serves it byte for byte at GET /_mock/openapi.json,
-// it describes every /_mock row of server/routes.c and nothing else (but the events
-// WebSocket's routes announced in the gateway's design, until they land), and its list
-// of error types is server/errors.def.
+// it describes every /_mock row of server/routes.c and nothing else, and its list of
+// error types is server/errors.def.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
@@ -16,9 +15,6 @@ import "../lib/checked.mjs";
 import { DOC, DOC_ID, DOC_PATH, documentedOperations, schemaDocument } from "../lib/control.mjs";
 import { asRow, catalogueTypes, controlRows } from "../lib/routes.mjs";
 import { sharedServerUrl, startServer } from "../../clients/lib/server.mjs";
-
-// announced by the gateway's design (Control API additions), described before they land
-const GATEWAY = ["GET /_mock/sessions", "DELETE /_mock/sessions", "POST /_mock/sessions/{id}/close", "POST /_mock/events"];
 
 let url, own;
 before(async () => {
@@ -69,10 +65,8 @@ describe("docs/control-openapi.json", () => {
     assert.ok(rows.length >= 12, `only ${rows.length} control rows found in routes.c`);
     const undescribed = rows.filter((r) => !ops.includes(r));
     assert.deepEqual(undescribed, [], "routes.c rows the document does not describe (docs/control-openapi.json)");
-    const extra = ops.filter((o) => !rows.includes(o) && !GATEWAY.includes(o));
+    const extra = ops.filter((o) => !rows.includes(o));
     assert.deepEqual(extra, [], "operations of the document no row of routes.c has");
-    const pending = GATEWAY.filter((o) => !rows.includes(o));
-    if (pending.length) console.log(`# described before they land in routes.c: ${pending.join(", ")}`);
   });
 
   test("a fault's error types are the catalogue (server/errors.def)", () => {
