@@ -22,7 +22,10 @@ globalThis.fetch = async (input, init = {}) => {
   const request = new Request(input, init);
   const response = await realFetch(request);
   if (!/^\/(0\.8\/)?_mock(\/|$)/.test(new URL(request.url).pathname)) return response;
-  const text = await response.text();
+  // an endless stream (GET /_mock/ui/changes): its status and type are checked, its
+  // body is the caller's to read
+  const stream = (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
+  const text = stream ? "" : await response.text();
   try {
     const { key } = check(request.method, request.url, response.status, response.headers.get("content-type"), text);
     tally.set(key, (tally.get(key) ?? 0) + 1);
@@ -31,6 +34,7 @@ globalThis.fetch = async (input, init = {}) => {
     unseen++;
     throw e;
   }
+  if (stream) return response;
   return new Response(response.status === 204 ? null : text, {
     status: response.status,
     statusText: response.statusText,

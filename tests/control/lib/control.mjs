@@ -8,11 +8,13 @@
 //
 // What "checked" means, by answer:
 //   a documented status of the operation  -> 204 and entries without content: an empty
-//       body; others: Content-Type application/json and the body valid against the
-//       entry's schema (JSON Schema 2020-12, the document's dialect)
+//       body; others: a Content-Type the entry lists, and for application/json the body
+//       valid against the entry's schema (JSON Schema 2020-12, the document's dialect)
 //   an undocumented status or operation   -> a violation
 //   Rocket's 404 page                     -> the control API is off (--no-control) or
 //       the path is none of its routes: counted, not checked
+//   403 CrossOriginRefused                -> a change from another web site, refused
+//       before routing on any /_mock path: its schema, whatever the path
 //   OPTIONS (the CORS catch-all), HEAD    -> no body
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -104,6 +106,13 @@ export function makeChecker(Ajv2020, addFormats) {
         fail("Content-Type application/json, body not JSON");
       }
     }
+    // the cross-origin rule runs before routing, on every /_mock path (control_origin.c)
+    if (status === 403 && body?.type === "CrossOriginRefused") {
+      const v = validatorFor("#/$defs/CrossOriginRefused");
+      if (!v(body)) fail(`does not validate: ${JSON.stringify(v.errors)}`);
+      if (["GET", "HEAD", "OPTIONS"].includes(m)) fail("CrossOriginRefused for a request that changes nothing");
+      return { kind: "document", key: `${m} (any /_mock path) 403 CrossOriginRefused` };
+    }
     const found = pathItemFor(pathname);
     const op = found?.item[m.toLowerCase()];
     if (status === 404 && isRocketPage(ct, body)) return { kind: "control-off", key: `${m} (Rocket's 404 page: control off or no such route)` };
@@ -111,12 +120,13 @@ export function makeChecker(Ajv2020, addFormats) {
     const key = `${m} ${found.template} ${status}`;
     const entry = op.responses[String(status)];
     if (!entry) fail(`status ${status} is not documented for ${m} ${found.template} (it documents ${Object.keys(op.responses).join(", ")})`);
-    const schema = entry.content?.["application/json"]?.schema;
-    if (!schema) {
+    if (!entry.content) {
       if (text !== "") fail("the document gives this answer no content, but it has a body");
       return { kind: "empty", key: `${key} (no body)` };
     }
-    if (ct !== "application/json") fail(`Content-Type '${contentType}', expected application/json`);
+    if (!entry.content[ct]) fail(`Content-Type '${contentType}', the document gives ${Object.keys(entry.content).join(", ")}`);
+    if (ct !== "application/json") return { kind: "document", key: `${key} ${ct}` }; // a page, a script, a stream
+    const schema = entry.content[ct].schema;
     if (body === undefined) fail("no body");
     const ref = schema.$ref ? schema.$ref.replace("#/components/schemas/", "#/$defs/") : null;
     const validate = validatorFor(ref ?? JSON.stringify(schema));

@@ -96,6 +96,39 @@ describe("the control API's answers", () => {
     assert.equal((await call("DELETE", "/_mock/requests")).status, 204);
   });
 
+  test("the dashboard: its page, its files, its snapshot", async () => {
+    const page = await fetch(`${url}/_mock`, { redirect: "manual" });
+    assert.equal(page.status, 307);
+    assert.equal(page.headers.get("location"), "_mock/");
+    assert.match((await call("GET", "/_mock/")).text, /<!DOCTYPE html>/i);
+    assert.equal((await call("GET", "/_mock/ui/app.js")).status, 200);
+    assert.equal((await call("GET", "/_mock/ui/nope.js")).status, 404);
+    await call("GET", "/bots/@me", undefined, { "x-session-token": ALICE });
+    const snap = await call("GET", "/_mock/ui/snapshot?after=0");
+    assert.equal(snap.json.requests[0].headers["x-session-token"], "[redacted]");
+    assert.equal((await call("GET", "/_mock/ui/snapshot?after=x")).status, 400);
+    // the change stream: its first event, then the reader goes away
+    const stop = new AbortController();
+    const stream = await fetch(`${url}/_mock/ui/changes`, { signal: stop.signal });
+    assert.equal(stream.status, 200);
+    const reader = stream.body.getReader();
+    const { value } = await reader.read();
+    assert.match(new TextDecoder().decode(value), /event: change\ndata: \d+/);
+    stop.abort();
+    await reader.closed.catch(() => {});
+  });
+
+  test("a change from another web site: 403 CrossOriginRefused on every route that changes something", async () => {
+    const evil = { origin: "https://evil.example" };
+    for (const [m, p, body] of [["POST", "/_mock/reset"], ["PUT", "/_mock/state", "{}"], ["POST", "/_mock/users", '{"username":"eve"}'],
+      ["POST", "/_mock/faults", '{"drop":true}'], ["DELETE", "/_mock/faults"], ["DELETE", "/_mock/faults/fault-1"], ["DELETE", "/_mock/requests"],
+      ["DELETE", "/_mock/sessions"], ["POST", "/_mock/sessions/ws-1/close", '{"drop":true}'], ["POST", "/_mock/events", '{"event":{},"all":true}']]) {
+      const r = await call(m, p, body, evil);
+      assert.equal(r.status, 403, `${m} ${p}`);
+      assert.equal(r.json.type, "CrossOriginRefused");
+    }
+  });
+
   test("an unknown /_mock path: Rocket's 404 page, not the control API", async () => {
     assert.equal((await call("GET", "/_mock/nope")).status, 404);
   });
