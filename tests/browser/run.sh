@@ -17,16 +17,12 @@ export STOAT_CHROMIUM=${STOAT_CHROMIUM:-/usr/bin/chromium}
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 fail() { echo "tests/browser/run.sh: $*" >&2; exit 1; }
-command -v node >/dev/null || fail "node is not installed (scripts/deps.sh test installs it)"
-command -v npm >/dev/null || fail "npm is not installed (scripts/deps.sh test installs it)"
-[ -x "$STOAT_MOCK_BIN" ] || fail "no stoat-mock binary at '$STOAT_MOCK_BIN' (build it first, or set STOAT_MOCK_BIN)"
 [ -x "$STOAT_CHROMIUM" ] || fail "no chromium at '$STOAT_CHROMIUM' (scripts/deps.sh test installs Debian's)"
-
+echo "$("$STOAT_CHROMIUM" --version 2>/dev/null || echo chromium)"
+# shellcheck source=../support/node-suite.sh
+. "$root/tests/support/node-suite.sh"
+node_suite_setup tests/browser/run.sh "$here" "$STOAT_MOCK_BIN"
 cd "$here"
-echo "$("$STOAT_CHROMIUM" --version 2>/dev/null || echo chromium), node $(node --version); installing the pinned playwright-core"
-bash "$root/scripts/npm.sh" ci --no-audit --no-fund --prefer-offline --loglevel=error ||
-	npm ci --no-audit --no-fund --offline --loglevel=error ||
-	fail "npm ci failed"
 
 node --test --test-reporter=spec ./*.test.mjs || fail "browser tests failed"
 echo "screenshots: $(dirname "$STOAT_MOCK_BIN")/browser/"

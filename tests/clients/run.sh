@@ -23,17 +23,10 @@ root=$(cd "$here/../.." && pwd)
 bin=${STOAT_MOCK_BIN:-$root/build/stoat-mock}
 
 fail() { echo "tests/clients/run.sh: $*" >&2; exit 1; }
-command -v node >/dev/null || fail "node is not installed (scripts/deps.sh test installs it)"
-command -v npm >/dev/null || fail "npm is not installed (scripts/deps.sh test installs it)"
-major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$major" -ge 18 ] || fail "node $(node --version) is too old: 18 or newer is needed"
-[ -x "$bin" ] || fail "no stoat-mock binary at '$bin' (build it first, or set STOAT_MOCK_BIN)"
-
+# shellcheck source=../support/node-suite.sh
+. "$root/tests/support/node-suite.sh"
+node_suite_setup tests/clients/run.sh "$here" "$bin"
 cd "$here"
-echo "node $(node --version), npm $(npm --version); installing the pinned client packages"
-bash "$root/scripts/npm.sh" ci --no-audit --no-fund --prefer-offline --loglevel=error ||
-	npm ci --no-audit --no-fund --offline --loglevel=error ||
-	fail "npm ci failed"
 
 # the 501 table of the routes stoat-mock does not emulate comes from this document
 node "$root/tools/openapi-routes/gen.js" --check || fail "server/generated/not_emulated.c is stale"

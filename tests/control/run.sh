@@ -22,16 +22,11 @@ bin=${STOAT_MOCK_BIN:-$root/build/stoat-mock}
 build=$(cd "$(dirname "$bin")" && pwd)
 
 fail() { echo "tests/control/run.sh: $*" >&2; exit 1; }
-command -v node >/dev/null || fail "node is not installed (scripts/deps.sh test installs it)"
-command -v npm >/dev/null || fail "npm is not installed (scripts/deps.sh test installs it)"
-[ -x "$bin" ] || fail "no stoat-mock binary at '$bin' (build it first, or set STOAT_MOCK_BIN)"
+# shellcheck source=../support/node-suite.sh
+. "$root/tests/support/node-suite.sh"
+node_suite_setup tests/control/run.sh "$here" "$bin"
 [ -f "$build/CTestTestfile.cmake" ] || fail "'$build' is not a CMake build with tests (-DSTOAT_TESTS=ON)"
-
 cd "$here"
-echo "node $(node --version), npm $(npm --version); installing the pinned packages"
-bash "$root/scripts/npm.sh" ci --no-audit --no-fund --prefer-offline --loglevel=error ||
-	npm ci --no-audit --no-fund --offline --loglevel=error ||
-	fail "npm ci failed"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

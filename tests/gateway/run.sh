@@ -20,17 +20,11 @@ export STOAT_MOCK_BIN=${STOAT_MOCK_BIN:-$root/build/stoat-mock}
 
 fail() { echo "tests/gateway/run.sh: $*" >&2; exit 1; }
 step() { printf '\n--- %s ---\n' "$*"; }
-command -v node >/dev/null || fail "node is not installed (scripts/deps.sh test installs it)"
-command -v npm >/dev/null || fail "npm is not installed (scripts/deps.sh test installs it)"
+# shellcheck source=../support/node-suite.sh
+. "$root/tests/support/node-suite.sh"
+node_suite_setup tests/gateway/run.sh "$here" "$STOAT_MOCK_BIN"
 major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$major" -ge 18 ] || fail "node $(node --version) is too old: 18 or newer is needed"
-[ -x "$STOAT_MOCK_BIN" ] || fail "no stoat-mock binary at '$STOAT_MOCK_BIN' (build it first, or set STOAT_MOCK_BIN)"
-
 cd "$here"
-echo "node $(node --version), npm $(npm --version); installing the pinned packages"
-bash "$root/scripts/npm.sh" ci --no-audit --no-fund --prefer-offline --loglevel=error ||
-	npm ci --no-audit --no-fund --offline --loglevel=error ||
-	fail "npm ci failed"
 
 failed=()
 run() { # NAME COMMAND...: runs one part, remembers a failure, goes on
