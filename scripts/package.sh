@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-bash scripts/deps.sh build # build-essential brings dpkg-dev (dpkg-shlibdeps)
+bash scripts/deps.sh package # CPack runs file and dpkg-shlibdeps
 [ -f LICENSE ] || echo "package.sh: warning: the repository has no LICENSE file; the package carries none" >&2
 cmake -S . -B build-package -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOAT_TESTS=OFF \
 	-DCMAKE_INSTALL_PREFIX=/usr >/dev/null
