@@ -345,47 +345,79 @@ enum err control_faults_remove(struct request *rq, struct reply *rp)
 
 /* ---- /_mock/requests ---------------------------------------------------------------------- */
 
-/* GET /_mock/requests[?method=M][&path=PATTERN]  200: {"requests": [...]} oldest first
- * errors: FailedValidation (another query parameter) */
-enum err control_requests_list(struct request *rq, struct reply *rp)
+/* The filter of GET /_mock/requests and /count from the query: method, path and
+ * route (journal.h), each at most once in effect (the last wins; empty means any).
+ * errors: FailedValidation (another parameter, a route no row has) */
+static enum err requests_filter(const struct request *rq, struct reply *rp, char *value[3])
 {
-	char *method = NULL, *path = NULL;
-	enum err e = ERR_OK;
+	static const char *const names[3] = {"method", "path", "route"};
 	const char *q = rq->query ? rq->query : "";
+	struct strbuf text = STRBUF_INIT;
+	enum err e = ERR_OK;
 	while (*q) {
 		size_t n = strcspn(q, "&");
 		const char *eq = memchr(q, '=', n);
 		size_t klen = eq ? (size_t)(eq - q) : n;
-		char **slot = klen == 6 && memcmp(q, "method", 6) == 0 ? &method
-			      : klen == 4 && memcmp(q, "path", 4) == 0 ? &path
-								       : NULL;
-		if (!slot && n) {
-			struct strbuf text = STRBUF_INIT;
+		int k = 0;
+		while (k < 3 && !(strlen(names[k]) == klen && memcmp(q, names[k], klen) == 0))
+			k++;
+		if (k == 3 && n) {
 			strbuf_adds(&text, "query: unknown parameter '");
 			strbuf_add(&text, q, klen);
-			strbuf_adds(&text, "' (expected method, path)");
+			strbuf_adds(&text, "' (expected method, path, route)");
 			e = invalid(rp, LOC_REQUESTS, strbuf_str(&text));
-			strbuf_release(&text);
 			goto out;
 		}
-		if (slot) {
-			free(*slot);
-			*slot = eq ? path_query_value(eq + 1, n - klen - 1) : strdup("");
-			if (!**slot) {
-				free(*slot);
-				*slot = NULL; /* ?method= means any */
+		if (k < 3) {
+			free(value[k]);
+			value[k] = eq ? path_query_value(eq + 1, n - klen - 1) : strdup("");
+			if (!*value[k]) {
+				free(value[k]);
+				value[k] = NULL; /* ?method= means any */
 			}
 		}
 		q += n;
 		if (*q == '&')
 			q++;
 	}
-	rp->json = journal_list(method, path);
+	const char *route = value[2];
+	if (route && strcmp(route, JOURNAL_UNMATCHED) != 0 && strcmp(route, JOURNAL_GATEWAY) != 0 &&
+	    !route_named(route)) {
+		strbuf_adds(&text, "route: no route is named '");
+		strbuf_adds(&text, route);
+		strbuf_adds(&text, "' (expected a route's name, such as bots.edit, or not_emulated, " JOURNAL_UNMATCHED
+				   ", " JOURNAL_GATEWAY ")");
+		e = invalid(rp, LOC_REQUESTS, strbuf_str(&text));
+	}
 out:
-	free(method);
-	free(path);
+	strbuf_release(&text);
 	return e;
 }
+
+/* GET /_mock/requests[?method=M][&path=PATTERN][&route=NAME]  200: {"requests": [...]}
+ * oldest first, or with count (GET /_mock/requests/count) {"count": N}
+ * errors: FailedValidation (requests_filter) */
+static enum err requests_read(struct request *rq, struct reply *rp, bool count)
+{
+	char *value[3] = {NULL, NULL, NULL};
+	enum err e = requests_filter(rq, rp, value);
+	if (e)
+		goto out;
+	struct journal_filter f = {value[0], value[1], value[2]};
+	if (count) {
+		rp->json = cJSON_CreateObject();
+		cJSON_AddNumberToObject(rp->json, "count", (double)journal_count(&f));
+	} else {
+		rp->json = journal_list(&f);
+	}
+out:
+	for (int k = 0; k < 3; k++)
+		free(value[k]);
+	return e;
+}
+
+enum err control_requests_list(struct request *rq, struct reply *rp) { return requests_read(rq, rp, false); }
+enum err control_requests_count(struct request *rq, struct reply *rp) { return requests_read(rq, rp, true); }
 
 /* DELETE /_mock/requests  204: the journal emptied */
 enum err control_requests_clear(struct request *rq, struct reply *rp)

@@ -75,6 +75,9 @@ enum wanted_header {
 struct head_scan {
 	size_t bytes; /* "name: value" CRLF per header, "?name=value" per query item */
 	const char *value[H_COUNT];
+	struct request_header line[JOURNAL_HEADERS_MAX]; /* every line, for the journal */
+	int lines;
+	bool more_lines;
 };
 
 struct conn_ctx {
@@ -212,6 +215,10 @@ static enum MHD_Result scan_head(void *cls, enum MHD_ValueKind kind, const char 
 	hs->bytes += k + (kind == MHD_HEADER_KIND ? v + 4 : (value ? v + 2 : 1));
 	if (kind != MHD_HEADER_KIND)
 		return MHD_YES;
+	if (hs->lines < JOURNAL_HEADERS_MAX)
+		hs->line[hs->lines++] = (struct request_header){key, value ? value : ""};
+	else
+		hs->more_lines = true;
 	for (int i = 0; i < H_COUNT; i++)
 		if (wanted[i].len == k && !hs->value[i] && strcasecmp(wanted[i].name, key) == 0)
 			hs->value[i] = value;
@@ -267,6 +274,9 @@ static void fill_request(struct conn_ctx *ctx, struct MHD_Connection *c, const c
 	rq->ac_request_headers = header(ctx, H_AC_REQUEST_HEADERS);
 	rq->forwarded_for = header(ctx, H_FORWARDED_FOR);
 	rq->host = header(ctx, H_HOST);
+	rq->headers = ctx->head.line;
+	rq->nheaders = ctx->head.lines;
+	rq->more_headers = ctx->head.more_lines;
 	/* PERF: only the rate limiter reads client_ip; formatting it costs 1 700
 	 * instructions a request (docs/performance.md#http) */
 	const union MHD_ConnectionInfo *ci =

@@ -19,41 +19,22 @@
 #include "strbuf.h"
 #include "validate.h"
 
-/* The request headers an entry keeps for the dashboard (journal_since): those the
- * server reads. A token header's value is never kept, nor any value holding one of
- * the request's tokens: they read "[redacted]". */
-static const struct {
-	const char *name;
-	size_t at; /* offsetof(struct request, ...) */
-	bool token;
-} kept_headers[] = {
-	{"host", offsetof(struct request, host), false},
-	{"accept", offsetof(struct request, accept), false},
-	{"content-type", offsetof(struct request, content_type), false},
-	{"origin", offsetof(struct request, origin), false},
-	{"x-forwarded-for", offsetof(struct request, forwarded_for), false},
-	{"access-control-request-method", offsetof(struct request, ac_request_method), false},
-	{"access-control-request-headers", offsetof(struct request, ac_request_headers), false},
-	{"x-session-token", offsetof(struct request, session_token), true},
-	{"x-bot-token", offsetof(struct request, bot_token), true},
-	{"x-oauth2-token", offsetof(struct request, oauth2_token), true},
+/* Header values never kept: the token headers and HTTP's credential headers. */
+static const char *const credential_headers[] = {
+	"x-session-token", "x-bot-token", "x-oauth2-token", "authorization", "proxy-authorization", "cookie",
 };
-#define KEPT_HEADERS (sizeof(kept_headers) / sizeof(kept_headers[0]))
 static const char REDACTED[] = "[redacted]";
-/* PERF: the values live in the entry (the ring), not in its allocation: a larger
- * allocation per request changed how malloc served the rest of the request
- * (callgrind, docs/performance.md#journal). Beyond the room a value is cut. */
-#define HEADER_ROOM 240
-#define AT_REDACTED 0xFFFF
 
 struct entry {
 	unsigned long long seq; /* 1, 2, ... in arrival order; never reused in a process */
 	struct timespec time; /* wall clock; formatted (ISO 8601 UTC, ms) when read */
 	cJSON *gateway;     /* a gateway entry's fields (then only path is set besides); NULL: HTTP */
-	char *method;       /* one allocation holding method, path and query */
+	char *method;       /* one allocation holding method, path, query and headers */
 	char *path;         /* as received, without the query; inside method's block */
 	char *query;        /* or NULL; inside method's block */
-	unsigned short header[KEPT_HEADERS]; /* 0: absent; AT_REDACTED; else 1 + its place in hval */
+	const char *headers; /* inside method's block: nheaders times name NUL value NUL */
+	unsigned char nheaders;
+	bool headers_cut;   /* a line left out, or a value cut */
 	const char *auth;   /* static: auth_header_kind() */
 	const char *route;  /* static: the route row's name, or NULL */
 	int status;         /* 0: no answer (a drop fault) */
@@ -61,11 +42,11 @@ struct entry {
 	char *body;         /* valid UTF-8, redacted, at most JOURNAL_BODY_MAX bytes; NULL if empty */
 	size_t body_bytes;  /* size of the body as received */
 	bool truncated;
+	char *answer;       /* the answer's body, kept as body is; NULL if none was sent */
+	size_t answer_bytes;
+	bool answer_truncated;
 	char fault[FAULT_ID_MAX];
 	unsigned delay_ms;
-	size_t hval_used;
-	char hval[HEADER_ROOM]; /* the kept header values, each NUL-ended; last: neither
-				 * cleared nor copied beyond hval_used */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* the ring */
@@ -76,9 +57,10 @@ static unsigned long long next_seq = 1; /* under lock; not reset by journal_clea
 static void entry_release(struct entry *e)
 {
 	cJSON_Delete(e->gateway);
-	free(e->method); /* path and query live in the same block */
+	free(e->method); /* path, query and headers live in the same block */
 	free(e->body);
-	memset(e, 0, offsetof(struct entry, hval));
+	free(e->answer);
+	memset(e, 0, sizeof(*e));
 }
 
 static bool mentions(const char *s, size_t len, const char *tok)
@@ -103,68 +85,113 @@ static inline bool holds(const char *s, size_t len, const char *tok, size_t tl)
 	return false;
 }
 
+/* sb's text becomes out's text followed by the rest of sb from p. */
+static void take_rest(struct strbuf *sb, struct strbuf *out, const char *p)
+{
+	strbuf_add(out, p, (size_t)(sb->buf + sb->len - p));
+	strbuf_release(sb);
+	*sb = *out;
+}
+
 /* Replaces each occurrence of the non-empty token tok in sb by "[redacted]". */
 static void redact(struct strbuf *sb, const char *tok)
 {
-	if (!tok || !*tok || !sb->len)
+	if (!tok || !*tok || !sb->len || !mentions(sb->buf, sb->len, tok))
 		return;
 	size_t n = strlen(tok);
 	struct strbuf out = STRBUF_INIT;
 	const char *p = sb->buf, *end = sb->buf + sb->len, *hit;
-	bool any = false;
 	while ((hit = memmem(p, (size_t)(end - p), tok, n))) {
 		strbuf_add(&out, p, (size_t)(hit - p));
 		strbuf_adds(&out, REDACTED);
 		p = hit + n;
-		any = true;
 	}
-	if (!any) {
-		strbuf_release(&out);
-		return;
-	}
-	strbuf_add(&out, p, (size_t)(end - p));
-	strbuf_release(sb);
-	*sb = out;
+	take_rest(sb, &out, p);
 }
 
-/* The body as a JSON-safe string: invalid UTF-8 and NUL bytes become U+FFFD, and
- * the text stops before JOURNAL_BODY_MAX bytes would be exceeded. */
-static char *safe_text(const char *text, size_t len, bool *truncated)
+static const char *skip_space(const char *p, const char *end)
 {
-	*truncated = false;
-	/* PERF: most bodies are short UTF-8 without NUL: kept as they are, in one
-	 * copy (docs/performance.md#journal) */
-	if (len <= JOURNAL_BODY_MAX && !memchr(text, 0, len) && utf8_valid(text, len)) {
-		char *copy = malloc(len + 1);
-		if (copy) {
-			memcpy(copy, text, len);
-			copy[len] = 0;
-		}
-		return copy;
-	}
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Replaces the string value of each member named key (quoted: "\"token\"") in the
+ * JSON text of sb by "[redacted]". Read as text, so it holds for a body that is not
+ * JSON too: what follows `key :` up to the closing quote, or to the end. */
+static void redact_member(struct strbuf *sb, const char *key)
+{
+	size_t n = strlen(key);
+	if (!sb->len || !memmem(sb->buf, sb->len, key, n))
+		return;
 	struct strbuf out = STRBUF_INIT;
-	const unsigned char *p = (const unsigned char *)text;
-	size_t i = 0;
-	strbuf_add(&out, "", 0);
+	const char *p = sb->buf, *end = sb->buf + sb->len, *hit;
+	while ((hit = memmem(p, (size_t)(end - p), key, n))) {
+		const char *v = skip_space(hit + n, end);
+		bool member = v < end && *v == ':';
+		if (member)
+			v = skip_space(v + 1, end);
+		if (!member || v == end || *v != '"') { /* not `key: "` */
+			strbuf_add(&out, p, (size_t)(hit + n - p));
+			p = hit + n;
+			continue;
+		}
+		const char *close = v + 1;
+		while (close < end && *close != '"')
+			close += *close == '\\' && close + 1 < end ? 2 : 1;
+		strbuf_add(&out, p, (size_t)(v + 1 - p));
+		strbuf_adds(&out, REDACTED);
+		p = close;
+	}
+	take_rest(sb, &out, p);
+}
+
+/* Appends s[len] to out as valid UTF-8 without NUL (U+FFFD for each byte that is
+ * neither), at most max bytes of it, cut where a character starts. Returns whether
+ * it was cut. */
+static bool add_text(struct strbuf *out, const char *s, size_t len, size_t max)
+{
+	/* PERF: most texts are short UTF-8 without NUL: one copy
+	 * (docs/performance.md#journal) */
+	if (len <= max && !memchr(s, 0, len) && utf8_valid(s, len)) {
+		strbuf_add(out, s, len);
+		return false;
+	}
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, added = 0;
 	while (i < len) {
 		long step = path_utf8_step(p + i, len - i);
 		size_t n = step > 0 ? (size_t)step : 0; /* 0: not valid UTF-8 here */
-		const char *add = n && p[i] ? (const char *)p + i : "\xEF\xBF\xBD";
+		const char *add = n && p[i] ? s + i : "\xEF\xBF\xBD";
 		size_t addn = n && p[i] ? n : 3;
-		if (out.len + addn > JOURNAL_BODY_MAX) {
-			*truncated = true;
-			break;
-		}
-		strbuf_add(&out, add, addn);
+		if (added + addn > max)
+			return true;
+		strbuf_add(out, add, addn);
+		added += addn;
 		i += n ? n : 1;
 	}
-	return strbuf_detach(&out, NULL);
+	return false;
 }
 
-/* Copies e into a slot of the ring, its header values only as far as used. */
-static void entry_put(struct entry *slot, const struct entry *e)
+/* A body as an entry keeps it: never a token (journal.h), then JSON-safe text of
+ * at most JOURNAL_BODY_MAX bytes. tok: the request's token values (NULL: none). */
+static char *kept_body(const char *text, size_t len, const char *const tok[3], bool *truncated)
 {
-	memcpy(slot, e, offsetof(struct entry, hval) + e->hval_used);
+	struct strbuf b = STRBUF_INIT, kept = STRBUF_INIT;
+	if (mentions(text, len, tok[0]) || mentions(text, len, tok[1]) || mentions(text, len, tok[2]) ||
+	    memmem(text, len, "\"token\"", 7) || memmem(text, len, "\"secret\"", 8)) {
+		strbuf_add(&b, text, len);
+		for (int t = 0; t < 3; t++)
+			redact(&b, tok[t]);
+		redact_member(&b, "\"token\"");
+		redact_member(&b, "\"secret\"");
+		text = b.buf;
+		len = b.len;
+	}
+	strbuf_reserve(&kept, (len < JOURNAL_BODY_MAX ? len : JOURNAL_BODY_MAX) + 1);
+	*truncated = add_text(&kept, text, len, JOURNAL_BODY_MAX);
+	strbuf_release(&b);
+	return strbuf_detach(&kept, NULL);
 }
 
 /* Puts e (taken) at the end of the ring, the oldest entry making room; numbers it. */
@@ -186,17 +213,26 @@ static void append(struct entry *e)
 			ring = r;
 			alloc = grown;
 		}
-		entry_put(&ring[count++], e); /* first stays 0 until the ring is full */
+		ring[count++] = *e; /* first stays 0 until the ring is full */
 	} else {
 		entry_release(&ring[first]);
-		entry_put(&ring[first], e);
+		ring[first] = *e;
 		first = (first + 1) % count;
 	}
 	pthread_mutex_unlock(&lock);
 }
 
-/* The kept headers of rq into e->header and e->hval. */
-static void keep_headers(const struct request *rq, struct entry *e)
+static bool credential_header(const char *name)
+{
+	for (size_t i = 0; i < sizeof(credential_headers) / sizeof(credential_headers[0]); i++)
+		if (strcasecmp(name, credential_headers[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Appends rq's header lines to b as e keeps them (journal.h): name NUL value NUL,
+ * names in lower case, within the bounds, never a token. */
+static void keep_headers(const struct request *rq, struct entry *e, struct strbuf *b)
 {
 	const char *tok[3] = {rq->bot_token, rq->session_token, rq->oauth2_token};
 	size_t tl[3], shortest = (size_t)-1; /* of the tokens sent: a shorter value holds none */
@@ -205,70 +241,84 @@ static void keep_headers(const struct request *rq, struct entry *e)
 		if (tl[t] && tl[t] < shortest)
 			shortest = tl[t];
 	}
-	size_t used = 0;
-	for (size_t i = 0; i < KEPT_HEADERS; i++) {
-		const char *v = *(const char *const *)((const char *)rq + kept_headers[i].at);
-		if (!v)
-			continue;
-		size_t n = strlen(v);
-		if (kept_headers[i].token || (n >= shortest && (holds(v, n, tok[0], tl[0]) || holds(v, n, tok[1], tl[1]) ||
-								  holds(v, n, tok[2], tl[2])))) {
-			e->header[i] = AT_REDACTED;
-			continue;
-		}
-		if (used + n >= HEADER_ROOM) /* cut at a character's start: still UTF-8 */
-			for (n = HEADER_ROOM - used - 1; n && ((unsigned char)v[n] & 0xC0) == 0x80; n--)
-				;
-		memcpy(e->hval + used, v, n);
-		e->hval[used + n] = 0;
-		e->header[i] = (unsigned short)(used + 1);
-		used += n + 1;
-		if (used >= HEADER_ROOM)
+	size_t room = JOURNAL_HEADERS_BYTES; /* for names and values */
+	e->headers_cut = rq->more_headers;
+	for (int i = 0; i < rq->nheaders; i++) {
+		const char *name = rq->headers[i].name, *v = rq->headers[i].value;
+		size_t n = strlen(v), at = b->len;
+		if (add_text(b, name, strlen(name), room)) { /* no room for the name */
+			strbuf_truncate(b, at);
+			e->headers_cut = true;
 			break;
+		}
+		for (char *c = b->buf + at; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		room -= b->len - at;
+		strbuf_add(b, "", 1);
+		if (credential_header(name) || (n >= shortest && (holds(v, n, tok[0], tl[0]) || holds(v, n, tok[1], tl[1]) ||
+								  holds(v, n, tok[2], tl[2])))) {
+			v = REDACTED;
+			n = sizeof(REDACTED) - 1;
+		}
+		at = b->len;
+		e->headers_cut |= add_text(b, v, n, room < JOURNAL_HEADER_VALUE_MAX ? room : JOURNAL_HEADER_VALUE_MAX);
+		room -= b->len - at;
+		strbuf_add(b, "", 1);
+		e->nheaders++;
 	}
-	e->hval_used = used;
+}
+
+/* Room for rq's method, path, query and headers in one block: exact for the
+ * strings, the headers within their bounds (a guess when a byte is not UTF-8). */
+static size_t block_size(const struct request *rq)
+{
+	size_t n = strlen(rq->method ? rq->method : "") + strlen(rq->path ? rq->path : "") + 2;
+	n += rq->query ? strlen(rq->query) + 1 : 0;
+	size_t h = 0;
+	for (int i = 0; i < rq->nheaders; i++) {
+		size_t v = strlen(rq->headers[i].value);
+		h += strlen(rq->headers[i].name) + (v < JOURNAL_HEADER_VALUE_MAX ? v : JOURNAL_HEADER_VALUE_MAX) + 2;
+	}
+	return n + (h < JOURNAL_HEADERS_BYTES ? h : JOURNAL_HEADERS_BYTES) + 1;
 }
 
 void journal_record(const struct request *rq, const struct reply *rp, long long duration_us, const char *fault)
 {
 	if (config.journal == 0)
 		return;
-	struct entry e;
-	memset(&e, 0, offsetof(struct entry, hval));
+	struct entry e = {0};
 	/* PERF: the raw time; formatted only when the journal is read
 	 * (docs/performance.md#journal) */
 	clock_gettime(CLOCK_REALTIME, &e.time);
 	const char *m = rq->method ? rq->method : "", *pa = rq->path ? rq->path : "";
 	size_t ml = strlen(m) + 1, pl = strlen(pa) + 1, ql = rq->query ? strlen(rq->query) + 1 : 0;
-	keep_headers(rq, &e);
-	e.method = malloc(ml + pl + ql);
-	if (!e.method)
-		return;
-	memcpy(e.method, m, ml);
-	e.path = memcpy(e.method + ml, pa, pl);
-	e.query = rq->query ? memcpy(e.method + ml + pl, rq->query, ql) : NULL;
+	struct strbuf block = STRBUF_INIT;
+	strbuf_reserve(&block, block_size(rq));
+	strbuf_add(&block, m, ml);
+	strbuf_add(&block, pa, pl);
+	if (ql)
+		strbuf_add(&block, rq->query, ql);
+	size_t at_headers = block.len;
+	keep_headers(rq, &e, &block);
+	e.method = strbuf_detach(&block, NULL);
+	e.path = e.method + ml;
+	e.query = ql ? e.method + ml + pl : NULL;
+	e.headers = e.method + at_headers;
 	e.auth = auth_header_kind(rq);
 	e.route = rq->route ? rq->route->name : NULL;
 	e.status = rp->drop ? 0 : rp->status;
 	e.duration_us = duration_us;
+	const char *const tok[3] = {rq->bot_token, rq->session_token, rq->oauth2_token};
 	e.body_bytes = rq->body_len;
 	if (rq->body_len) {
-		struct strbuf b = STRBUF_INIT;
-		const char *text = rq->body;
-		size_t len = rq->body_len;
-		/* never a token: not even one a client put in a body by mistake */
-		if (mentions(text, len, rq->bot_token) || mentions(text, len, rq->session_token) ||
-		    mentions(text, len, rq->oauth2_token)) {
-			strbuf_add(&b, rq->body, rq->body_len);
-			redact(&b, rq->bot_token);
-			redact(&b, rq->session_token);
-			redact(&b, rq->oauth2_token);
-			text = b.buf;
-			len = b.len;
-		}
-		e.body = safe_text(text, len, &e.truncated);
+		e.body = kept_body(rq->body, rq->body_len, tok, &e.truncated);
 		e.truncated |= rq->body_over_limit;
-		strbuf_release(&b);
+	}
+	/* what was sent: nothing after a drop, nor for HEAD */
+	if (!rp->drop && rp->body && rp->body_len && strcmp(m, "HEAD") != 0) {
+		e.answer = kept_body(rp->body, rp->body_len, tok, &e.answer_truncated);
+		e.answer_bytes = rp->body_len;
 	}
 	str_copy(e.fault, sizeof(e.fault), fault ? fault : "");
 	e.delay_ms = rp->delay_ms;
@@ -292,6 +342,47 @@ void journal_gateway(const char *path, cJSON *fields)
 	e.method[0] = 0;
 	e.path = strcpy(e.method + 1, path);
 	append(&e);
+}
+
+/* "headers": the kept lines, a name sent twice with its values joined by ", "
+ * (RFC 9110 5.3). */
+static void add_headers(cJSON *j, const struct entry *e)
+{
+	cJSON *h = cJSON_AddObjectToObject(j, "headers");
+	const char *p = e->headers;
+	for (unsigned i = 0; i < e->nheaders; i++) {
+		const char *name = p, *value = p + strlen(p) + 1;
+		p = value + strlen(value) + 1;
+		cJSON *had = cJSON_GetObjectItemCaseSensitive(h, name);
+		if (!had) {
+			cJSON_AddStringToObject(h, name, value);
+			continue;
+		}
+		struct strbuf both = STRBUF_INIT;
+		strbuf_adds(&both, had->valuestring);
+		strbuf_adds(&both, ", ");
+		strbuf_adds(&both, value);
+		cJSON_ReplaceItemInObjectCaseSensitive(h, name, cJSON_CreateString(both.buf));
+		strbuf_release(&both);
+	}
+	if (e->headers_cut)
+		cJSON_AddTrueToObject(j, "headers_truncated");
+}
+
+/* A kept body under key, with key_truncated and key_bytes when it was cut. */
+static void add_body(cJSON *j, const char *key, const char *text, bool cut, size_t bytes)
+{
+	char name[40];
+	if (text)
+		cJSON_AddStringToObject(j, key, text);
+	else
+		cJSON_AddNullToObject(j, key);
+	if (cut) {
+		snprintf(name, sizeof(name), "%s_truncated", key);
+		cJSON_AddTrueToObject(j, name);
+		snprintf(name, sizeof(name), "%s_bytes", key);
+		cJSON_AddNumberToObject(j, name, (double)bytes);
+	}
 }
 
 static cJSON *entry_json(const struct entry *e)
@@ -318,14 +409,9 @@ static cJSON *entry_json(const struct entry *e)
 	cJSON_AddStringToObject(j, "auth", e->auth);
 	cJSON_AddNumberToObject(j, "status", e->status);
 	cJSON_AddNumberToObject(j, "duration_us", (double)e->duration_us);
-	if (e->body)
-		cJSON_AddStringToObject(j, "body", e->body);
-	else
-		cJSON_AddNullToObject(j, "body");
-	if (e->truncated) {
-		cJSON_AddTrueToObject(j, "body_truncated");
-		cJSON_AddNumberToObject(j, "body_bytes", (double)e->body_bytes);
-	}
+	add_body(j, "body", e->body, e->truncated, e->body_bytes);
+	add_headers(j, e);
+	add_body(j, "response_body", e->answer, e->answer_truncated, e->answer_bytes);
 	if (e->fault[0])
 		cJSON_AddStringToObject(j, "fault", e->fault);
 	if (e->delay_ms)
@@ -333,29 +419,57 @@ static cJSON *entry_json(const struct entry *e)
 	return j;
 }
 
-cJSON *journal_list(const char *method, const char *path)
+/* Whether e passes f; pattern: f->path normalised. */
+static bool passes(const struct entry *e, const struct journal_filter *f, const char *pattern)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON *arr = cJSON_AddArrayToObject(o, "requests");
-	char *pattern = path ? path_normal(path) : NULL;
+	if (f->method && (e->gateway || strcasecmp(f->method, e->method) != 0))
+		return false;
+	if (f->route) {
+		bool ok = e->gateway ? strcmp(f->route, JOURNAL_GATEWAY) == 0
+			  : e->route ? strcmp(f->route, e->route) == 0
+				     : strcmp(f->route, JOURNAL_UNMATCHED) == 0;
+		if (!ok)
+			return false;
+	}
+	if (pattern) {
+		char *p = path_normal(e->path);
+		bool ok = path_glob(pattern, p);
+		free(p);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Calls each(e, arg) for every entry f keeps, oldest first; returns their number. */
+static size_t walk(const struct journal_filter *f, void (*each)(const struct entry *e, void *arg), void *arg)
+{
+	char *pattern = f->path ? path_normal(f->path) : NULL;
+	size_t n = 0;
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < count; i++) {
 		const struct entry *e = &ring[(first + i) % count];
-		if (method && (e->gateway || strcasecmp(method, e->method) != 0))
+		if (!passes(e, f, pattern))
 			continue;
-		if (pattern) {
-			char *p = path_normal(e->path);
-			bool ok = path_glob(pattern, p);
-			free(p);
-			if (!ok)
-				continue;
-		}
-		cJSON_AddItemToArray(arr, entry_json(e));
+		n++;
+		if (each)
+			each(e, arg);
 	}
 	pthread_mutex_unlock(&lock);
 	free(pattern);
+	return n;
+}
+
+static void add_to_list(const struct entry *e, void *arr) { cJSON_AddItemToArray(arr, entry_json(e)); }
+
+cJSON *journal_list(const struct journal_filter *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	walk(f, add_to_list, cJSON_AddArrayToObject(o, "requests"));
 	return o;
 }
+
+size_t journal_count(const struct journal_filter *f) { return walk(f, NULL, NULL); }
 
 cJSON *journal_since(unsigned long long after, size_t limit, unsigned long long *oldest, unsigned long long *latest)
 {
@@ -369,11 +483,6 @@ cJSON *journal_since(unsigned long long after, size_t limit, unsigned long long 
 			break;
 		cJSON *j = entry_json(e);
 		cJSON_AddNumberToObject(j, "seq", (double)e->seq);
-		cJSON *h = cJSON_AddObjectToObject(j, "headers");
-		for (size_t k = 0; k < KEPT_HEADERS; k++)
-			if (e->header[k])
-				cJSON_AddStringToObject(h, kept_headers[k].name,
-							e->header[k] == AT_REDACTED ? REDACTED : e->hval + e->header[k] - 1);
 		cJSON_AddItemToArray(arr, j);
 		limit--;
 	}

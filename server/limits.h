@@ -32,7 +32,12 @@
 
 /* Our own bounds (no real counterpart; documented in the README). */
 #define PATH_SEGMENTS_MAX 16
-#define JOURNAL_BODY_MAX 4096      /* bytes of a request body kept in the journal */
+#define JOURNAL_BODY_MAX 4096      /* bytes of a request or answer body kept in the journal */
+/* a journal entry's request headers (journal.h says why these): the first 32 lines,
+ * each value cut to 1 KiB, 4 KiB of names and values in all */
+#define JOURNAL_HEADERS_MAX 32
+#define JOURNAL_HEADER_VALUE_MAX 1024
+#define JOURNAL_HEADERS_BYTES 4096
 #define FAULT_ID_MAX 24            /* room for a fault rule's id, "fault-N" (faults.h) */
 
 #endif

@@ -30,6 +30,12 @@ struct header {
 };
 #define REPLY_HEADERS_MAX 24
 
+/* A request header line as received (http.c: pointers into the connection's
+ * memory, valid while the request is). */
+struct request_header {
+	const char *name, *value;
+};
+
 struct ratelimit;
 struct jg_type;
 struct route_absent;
@@ -60,6 +66,11 @@ struct request {
 	const char *forwarded_for;
 	const char *host;     /* the Host header: the control API's own origin (control_origin.h) */
 	char client_ip[64];
+	/* every header line as received, in order, for the journal (journal.h): the
+	 * first JOURNAL_HEADERS_MAX of them; more_headers: there were others */
+	const struct request_header *headers;
+	int nheaders;
+	bool more_headers;
 
 	const char *body;
 	size_t body_len;

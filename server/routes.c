@@ -134,6 +134,9 @@ static const struct route table[] = {
 	{"GET", "_mock/requests", GUARD_NONE, NULL,
 	 ERRORS(E(FailedValidation, LOC_REQUESTS)),
 	 control_requests_list, ROUTE_CONTROL, "mock.requests"},
+	{"GET", "_mock/requests/count", GUARD_NONE, NULL,
+	 ERRORS(E(FailedValidation, LOC_REQUESTS)),
+	 control_requests_count, ROUTE_CONTROL, "mock.requests_count"},
 	{"DELETE", "_mock/requests", GUARD_NONE, NULL, NO_ERRORS,
 	 control_requests_clear, ROUTE_CONTROL | ROUTE_NO_CONTENT, "mock.requests_clear"},
 	/* the events WebSocket's (control_gateway.c): not in the real server either,
@@ -227,6 +230,14 @@ const struct route *route_table(size_t *n)
 {
 	*n = sizeof(table) / sizeof(table[0]);
 	return table;
+}
+
+bool route_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].name, name) == 0)
+			return true;
+	return strcmp(not_emulated.name, name) == 0;
 }
 
 static bool implied(const struct route *r, enum err type, int page, const char *location)

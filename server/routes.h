@@ -87,6 +87,10 @@ const struct route *route_match(struct request *rq);
 /* Every row, for the checks that walk the table (tests). */
 const struct route *route_table(size_t *n);
 
+/* Whether a row is named name ("bots.edit"), the not_emulated row's included: what
+ * the journal's route filter accepts (control.c). */
+bool route_named(const char *name);
+
 /* Whether the route declares this answer: a catalogue error at this location, or
  * (type ERR_OK) the catcher page of this status. Implied errors (see above) count. */
 bool route_declares(const struct route *r, enum err type, int page, const char *location);
@@ -118,6 +122,7 @@ enum err control_faults_list(struct request *rq, struct reply *rp);
 enum err control_faults_clear(struct request *rq, struct reply *rp);
 enum err control_faults_remove(struct request *rq, struct reply *rp);
 enum err control_requests_list(struct request *rq, struct reply *rp);
+enum err control_requests_count(struct request *rq, struct reply *rp);
 enum err control_requests_clear(struct request *rq, struct reply *rp);
 /* /_mock control API of the events WebSocket (control_gateway.c) */
 enum err control_sessions_list(struct request *rq, struct reply *rp);

@@ -748,10 +748,11 @@ START_TEST(journal_records_requests_in_order)
 	ck_assert(cJSON_IsNull(jget(cJSON_GetArrayItem(reqs, 0), "body")));
 	ck_assert_str_eq(jstr(cJSON_GetArrayItem(reqs, 3), "query"), "x=1");
 	/* key order of an entry */
-	static const char *const keys[] = {"time", "method", "path", "query", "route", "auth", "status", "duration_us", "body"};
+	static const char *const keys[] = {"time",   "method",      "path", "query",   "route",        "auth",
+					   "status", "duration_us", "body", "headers", "response_body"};
 	const cJSON *e1 = cJSON_GetArrayItem(reqs, 1);
-	ck_assert_int_eq(cJSON_GetArraySize(e1), 9);
-	for (int k = 0; k < 9; k++)
+	ck_assert_int_eq(cJSON_GetArraySize(e1), 11);
+	for (int k = 0; k < 11; k++)
 		ck_assert_str_eq(cJSON_GetArrayItem(e1, k)->string, keys[k]);
 	cJSON_Delete(doc);
 	free(j);
@@ -774,7 +775,7 @@ START_TEST(journal_records_requests_in_order)
 		free(f);
 	}
 	expect_body("GET", "/_mock/requests?status=200", NULL, 400,
-		    "{\"type\":\"FailedValidation\",\"error\":\"query: unknown parameter 'status' (expected method, path)\","
+		    "{\"type\":\"FailedValidation\",\"error\":\"query: unknown parameter 'status' (expected method, path, route)\","
 		    "\"location\":\"stoat-mock/_mock/requests\"}");
 	free(control("DELETE", "/_mock/requests", NULL, 204));
 	expect_body("GET", "/_mock/requests", NULL, 200, "{\"requests\":[]}");

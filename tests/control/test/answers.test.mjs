@@ -92,7 +92,13 @@ describe("the control API's answers", () => {
     const all = await call("GET", "/_mock/requests");
     assert.equal(all.json.requests.length, 5);
     assert.equal((await call("GET", "/_mock/requests?method=patch&path=/bots/*")).json.requests.length, 1);
+    for (const [route, n] of [["bots.edit", 1], ["not_emulated", 1], ["unmatched", 1], ["gateway", 0]]) {
+      assert.equal((await call("GET", `/_mock/requests?route=${route}`)).json.requests.length, n, route);
+      assert.deepEqual((await call("GET", `/_mock/requests/count?route=${route}`)).json, { count: n }, route);
+    }
+    assert.deepEqual((await call("GET", "/_mock/requests/count")).json, { count: 5 });
     assert.equal((await call("GET", "/_mock/requests?route=x")).status, 400);
+    assert.equal((await call("GET", "/_mock/requests/count?status=200")).status, 400);
     assert.equal((await call("DELETE", "/_mock/requests")).status, 204);
   });
 
