@@ -779,6 +779,27 @@ START_TEST(journal_records_connect_authenticate_and_close)
 	j = journal("?path=/ws", NULL);
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "requests")), 6);
 	cJSON_Delete(j);
+
+	/* ?route=gateway is the sessions' entries, with the path filter too; a route of
+	 * the HTTP API, or unmatched, leaves them out; /count agrees */
+	static const struct {
+		const char *query;
+		int n;
+	} routes[] = {{"?route=gateway", 9},         {"?route=gateway&path=/other", 3}, {"?route=gateway&method=GET", 0},
+		      {"?route=users.fetch_self", 1}, {"?route=unmatched", 0},          {"", 11}};
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		j = journal(routes[i].query, NULL);
+		list = cJSON_GetObjectItem(j, "requests");
+		ck_assert_msg(cJSON_GetArraySize(list) == routes[i].n, "%s", routes[i].query);
+		for (int k = 0; k < routes[i].n && strstr(routes[i].query, "gateway"); k++)
+			ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetArrayItem(list, k), "gateway"));
+		cJSON_Delete(j);
+		char path[128];
+		snprintf(path, sizeof(path), "/_mock/requests/count%s", routes[i].query);
+		j = ctl("GET", path, NULL, 200);
+		ck_assert_msg(jget(j, "count")->valueint == routes[i].n, "count%s", routes[i].query);
+		cJSON_Delete(j);
+	}
 }
 END_TEST
 

@@ -136,7 +136,7 @@ START_TEST(snapshot_is_state_faults_and_new_journal_entries)
 	ck_assert_str_eq(doc, st.body);
 	free(doc);
 	resp_release(&st);
-	/* newest first, with seq and the headers the server read, never a token */
+	/* newest first, with seq and the headers as received, never a token */
 	const cJSON *reqs = jget(s.json, "requests");
 	ck_assert_int_eq(cJSON_GetArraySize(reqs), 2);
 	ck_assert_str_eq(jstr(reqs, "0.method"), "POST");
@@ -160,7 +160,7 @@ START_TEST(snapshot_is_state_faults_and_new_journal_entries)
 	free(text);
 	ck_assert_int_eq(jget(s.json, "oldest")->valueint, 1);
 	ck_assert_int_eq(jget(s.json, "latest")->valueint, 2);
-	/* each entry otherwise as GET /_mock/requests writes it */
+	/* each entry, headers included, as GET /_mock/requests writes it */
 	struct resp j;
 	get("/_mock/requests", 200, &j);
 	for (int i = 0; i < 2; i++) {
