@@ -377,8 +377,15 @@ function facts(dl, pairs) {
     .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))]));
 }
 
+/* A body as the dialog shows it: JSON indented, anything else as sent. */
+function bodyText(text) {
+  if (!text) return '(empty)';
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
+}
+
 function openRequest(e) {
-  const known = new Set(['time', 'method', 'path', 'query', 'route', 'auth', 'status', 'duration_us', 'body', 'headers', 'seq', 'fault', 'delay_ms', 'body_truncated', 'body_bytes']);
+  const known = new Set(['time', 'method', 'path', 'query', 'route', 'auth', 'status', 'duration_us', 'body', 'headers', 'seq', 'fault', 'delay_ms',
+    'body_truncated', 'body_bytes', 'headers_truncated', 'response_body', 'response_body_truncated', 'response_body_bytes']);
   $('request-h').textContent = `${e.gateway !== undefined ? 'WS' : e.method} ${e.path}`;
   facts($('request-facts'), [
     ['time', fmtDate(e.time)], ['query', e.query], ['route', e.route], ['auth header', e.auth],
@@ -386,14 +393,13 @@ function openRequest(e) {
     ['took', typeof e.duration_us === 'number' ? fmtUs(e.duration_us) : undefined],
     ['fault', e.fault], ['delayed', e.delay_ms ? `${e.delay_ms} ms` : undefined],
     ['body size', e.body_truncated ? `${e.body_bytes} bytes (cut to 4096)` : undefined],
+    ['answer size', e.response_body_truncated ? `${e.response_body_bytes} bytes (cut to 4096)` : undefined],
+    ['headers', e.headers_truncated ? 'some left out or cut (32 lines, 4 KiB kept)' : undefined],
     ...Object.keys(e).filter((k) => !known.has(k)).map((k) => [k, e[k]]),
   ]);
   facts($('request-headers'), Object.entries(e.headers || {}));
-  let body = e.body;
-  if (body) {
-    try { body = JSON.stringify(JSON.parse(body), null, 2); } catch { /* not JSON: as sent */ }
-  }
-  $('request-body').textContent = body || '(empty)';
+  $('request-body').textContent = bodyText(e.body);
+  $('request-answer').textContent = e.gateway !== undefined ? '(none)' : bodyText(e.response_body);
   $('request').showModal();
 }
 

@@ -4,7 +4,7 @@
 //
 //   1. the page loads (/_mock redirects to /_mock/) and shows the fixtures
 //   2. a change made over HTTP shows within a second, without a reload, and is in the
-//      journal; the entry opens (keyboard) with its body and headers, never a token
+//      journal; the entry opens (keyboard) with its body, headers and answer, never a token
 //   3. Reset (keyboard) brings the fixtures back
 //   4. a new user's token is shown once and works
 //   5. a fault is added and removed from the page, and applies meanwhile
@@ -109,6 +109,9 @@ test("a change over HTTP shows within a second, without a reload, and is in the 
   await dialog.waitFor();
   assert.match(await page.locator("#request-h").innerText(), new RegExp(`PATCH /bots/${HELPER}`));
   assert.match(await page.locator("#request-body").innerText(), /"name": "LiveRename"/);
+  const answer = await page.locator("#request-answer").innerText();
+  assert.match(answer, /"username": "LiveRename"/);
+  assert.match(answer, /"token": "\[redacted\]"/);
   const headers = await page.locator("#request-headers").innerText();
   assert.match(headers, /x-session-token\s+\[redacted\]/);
   assert.match(headers, /content-type/);
