@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,13 @@
 #include "validate.h"
 
 /* Header values never kept: the token headers and HTTP's credential headers. */
-static const char *const credential_headers[] = {
-	"x-session-token", "x-bot-token", "x-oauth2-token", "authorization", "proxy-authorization", "cookie",
+static const struct {
+	const char *name;
+	size_t len;
+} credential_headers[] = {
+#define H(name) {name, sizeof(name) - 1}
+	H("x-session-token"), H("x-bot-token"), H("x-oauth2-token"), H("authorization"), H("proxy-authorization"), H("cookie"),
+#undef H
 };
 static const char REDACTED[] = "[redacted]";
 
@@ -85,14 +91,6 @@ static inline bool holds(const char *s, size_t len, const char *tok, size_t tl)
 	return false;
 }
 
-/* sb's text becomes out's text followed by the rest of sb from p. */
-static void take_rest(struct strbuf *sb, struct strbuf *out, const char *p)
-{
-	strbuf_add(out, p, (size_t)(sb->buf + sb->len - p));
-	strbuf_release(sb);
-	*sb = *out;
-}
-
 /* Replaces each occurrence of the non-empty token tok in sb by "[redacted]". */
 static void redact(struct strbuf *sb, const char *tok)
 {
@@ -100,13 +98,16 @@ static void redact(struct strbuf *sb, const char *tok)
 		return;
 	size_t n = strlen(tok);
 	struct strbuf out = STRBUF_INIT;
+	strbuf_reserve(&out, sb->len + 64);
 	const char *p = sb->buf, *end = sb->buf + sb->len, *hit;
 	while ((hit = memmem(p, (size_t)(end - p), tok, n))) {
 		strbuf_add(&out, p, (size_t)(hit - p));
 		strbuf_adds(&out, REDACTED);
 		p = hit + n;
 	}
-	take_rest(sb, &out, p);
+	strbuf_add(&out, p, (size_t)(end - p));
+	strbuf_release(sb);
+	*sb = out;
 }
 
 static const char *skip_space(const char *p, const char *end)
@@ -116,34 +117,137 @@ static const char *skip_space(const char *p, const char *end)
 	return p;
 }
 
-/* Replaces the string value of each member named key (quoted: "\"token\"") in the
- * JSON text of sb by "[redacted]". Read as text, so it holds for a body that is not
- * JSON too: what follows `key :` up to the closing quote, or to the end. */
-static void redact_member(struct strbuf *sb, const char *key)
+/* The members whose string value is a secret: a bot's token, an OAuth2 client secret. */
+static const char TOKEN_KEY[] = "\"token\"", SECRET_KEY[] = "\"secret\"";
+#define KEY_LEN(k) (sizeof(k) - 1)
+
+/* PERF: the searches below take eight bytes at a time: an answer has a quote
+ * every ten bytes or so, and memchr's cost is then its call, memmem's a pass per
+ * key (docs/performance.md#journal-answers). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDS 1
+#else
+#define WORDS 0 /* a byte at a time */
+#endif
+static const uint64_t ONES = 0x0101010101010101u, HIGHS = 0x8080808080808080u;
+
+/* The high bit of each zero byte of x (and maybe of a byte after one: a caller
+ * checks what it finds); the lowest is exact. */
+static inline uint64_t zero_bytes(uint64_t x) { return (x - ONES) & ~x & HIGHS; }
+
+static inline uint64_t word_at(const char *p)
 {
-	size_t n = strlen(key);
-	if (!sb->len || !memmem(sb->buf, sb->len, key, n))
-		return;
-	struct strbuf out = STRBUF_INIT;
-	const char *p = sb->buf, *end = sb->buf + sb->len, *hit;
-	while ((hit = memmem(p, (size_t)(end - p), key, n))) {
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* The first '"' in [p, end), or NULL. */
+static const char *find_quote(const char *p, const char *end)
+{
+	for (; WORDS && end - p >= 8; p += 8) {
+		uint64_t zero = zero_bytes(word_at(p) ^ 0x2222222222222222u);
+		if (zero)
+			return p + (__builtin_ctzll(zero) >> 3);
+	}
+	for (; p < end; p++)
+		if (*p == '"')
+			return p;
+	return NULL;
+}
+
+/* The next of the two keys at or after p, or NULL; *n: its length. One pass for
+ * both: the places where a quote is followed by t or s. */
+static const char *next_key(const char *p, const char *end, size_t *n)
+{
+	for (;;) {
+		const char *c = NULL;
+		for (; WORDS && !c && end - p >= 9; p += 8) {
+			uint64_t next = word_at(p + 1);
+			uint64_t hit = zero_bytes(word_at(p) ^ 0x2222222222222222u) &
+				       (zero_bytes(next ^ 0x7474747474747474u) | zero_bytes(next ^ 0x7373737373737373u));
+			for (; hit && !c; hit &= hit - 1) {
+				const char *at = p + (__builtin_ctzll(hit) >> 3);
+				if (at[0] == '"' && (at[1] == 't' || at[1] == 's'))
+					c = at;
+			}
+		}
+		for (; !c && p + 1 < end; p++)
+			if (p[0] == '"' && (p[1] == 't' || p[1] == 's'))
+				c = p;
+		if (!c)
+			return NULL;
+		size_t left = (size_t)(end - c);
+		if (left >= KEY_LEN(TOKEN_KEY) && memcmp(c, TOKEN_KEY, KEY_LEN(TOKEN_KEY)) == 0) {
+			*n = KEY_LEN(TOKEN_KEY);
+			return c;
+		}
+		if (left >= KEY_LEN(SECRET_KEY) && memcmp(c, SECRET_KEY, KEY_LEN(SECRET_KEY)) == 0) {
+			*n = KEY_LEN(SECRET_KEY);
+			return c;
+		}
+		p = c + 1;
+	}
+}
+
+/* The quote that ends the JSON string whose text starts at s, or end. */
+static const char *string_end(const char *s, const char *end)
+{
+	for (const char *q = s; (q = find_quote(q, end)); q++) {
+		size_t slashes = 0;
+		while (q - slashes > s && q[-1 - (ptrdiff_t)slashes] == '\\')
+			slashes++;
+		if (slashes % 2 == 0)
+			return q;
+	}
+	return end;
+}
+
+/* text[len] into out with the string value of each "token" and "secret" member
+ * replaced by "[redacted]"; hit: the first key in text (next_key), n its length.
+ * Read as text, so it holds for a body that is not JSON too: what follows
+ * `key :` up to the closing quote, or to the end. */
+static void copy_redacting_members(struct strbuf *out, const char *text, size_t len, const char *hit, size_t n)
+{
+	const char *p = text, *end = text + len;
+	strbuf_reserve(out, len + 64);
+	for (; hit; hit = next_key(p, end, &n)) {
 		const char *v = skip_space(hit + n, end);
 		bool member = v < end && *v == ':';
 		if (member)
 			v = skip_space(v + 1, end);
 		if (!member || v == end || *v != '"') { /* not `key: "` */
-			strbuf_add(&out, p, (size_t)(hit + n - p));
+			strbuf_add(out, p, (size_t)(hit + n - p));
 			p = hit + n;
 			continue;
 		}
-		const char *close = v + 1;
-		while (close < end && *close != '"')
-			close += *close == '\\' && close + 1 < end ? 2 : 1;
-		strbuf_add(&out, p, (size_t)(v + 1 - p));
-		strbuf_adds(&out, REDACTED);
-		p = close;
+		strbuf_add(out, p, (size_t)(v + 1 - p));
+		strbuf_adds(out, REDACTED);
+		p = string_end(v + 1, end);
 	}
-	take_rest(sb, &out, p);
+	strbuf_add(out, p, (size_t)(end - p));
+}
+
+/* Whether s[n] is ASCII without NUL. PERF: eight bytes at a time; nearly every
+ * body and answer is, and utf8_valid takes a byte at a time. */
+static bool plain_ascii(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v = word_at(s + i);
+		if ((v & HIGHS) || zero_bytes(v))
+			return false;
+	}
+	for (; i < n; i++)
+		if (!s[i] || (s[i] & 0x80))
+			return false;
+	return true;
+}
+
+/* Whether s[n] can be kept as it is: valid UTF-8 without NUL. */
+static bool clean_text(const char *s, size_t n)
+{
+	return plain_ascii(s, n) || (!memchr(s, 0, n) && utf8_valid(s, n));
 }
 
 /* Appends s[len] to out as valid UTF-8 without NUL (U+FFFD for each byte that is
@@ -151,9 +255,7 @@ static void redact_member(struct strbuf *sb, const char *key)
  * it was cut. */
 static bool add_text(struct strbuf *out, const char *s, size_t len, size_t max)
 {
-	/* PERF: most texts are short UTF-8 without NUL: one copy
-	 * (docs/performance.md#journal) */
-	if (len <= max && !memchr(s, 0, len) && utf8_valid(s, len)) {
+	if (len <= max && clean_text(s, len)) {
 		strbuf_add(out, s, len);
 		return false;
 	}
@@ -174,20 +276,37 @@ static bool add_text(struct strbuf *out, const char *s, size_t len, size_t max)
 }
 
 /* A body as an entry keeps it: never a token (journal.h), then JSON-safe text of
- * at most JOURNAL_BODY_MAX bytes. tok: the request's token values (NULL: none). */
+ * at most JOURNAL_BODY_MAX bytes. tok: the request's token values (NULL: none).
+ * PERF: a body with nothing to redact is copied once, one with secrets twice at
+ * most (docs/performance.md#journal-answers). */
 static char *kept_body(const char *text, size_t len, const char *const tok[3], bool *truncated)
 {
-	struct strbuf b = STRBUF_INIT, kept = STRBUF_INIT;
-	if (mentions(text, len, tok[0]) || mentions(text, len, tok[1]) || mentions(text, len, tok[2]) ||
-	    memmem(text, len, "\"token\"", 7) || memmem(text, len, "\"secret\"", 8)) {
-		strbuf_add(&b, text, len);
-		for (int t = 0; t < 3; t++)
-			redact(&b, tok[t]);
-		redact_member(&b, "\"token\"");
-		redact_member(&b, "\"secret\"");
+	struct strbuf b = STRBUF_INIT;
+	size_t n;
+	const char *key = next_key(text, text + len, &n);
+	if (key)
+		copy_redacting_members(&b, text, len, key, n);
+	for (int t = 0; t < 3; t++) {
+		if (!b.buf && mentions(text, len, tok[t]))
+			strbuf_add(&b, text, len);
+		redact(&b, tok[t]);
+	}
+	if (b.buf) {
 		text = b.buf;
 		len = b.len;
 	}
+	*truncated = false;
+	if (len <= JOURNAL_BODY_MAX && clean_text(text, len)) {
+		if (b.buf)
+			return strbuf_detach(&b, NULL);
+		char *copy = malloc(len + 1);
+		if (copy) {
+			memcpy(copy, text, len);
+			copy[len] = 0;
+		}
+		return copy;
+	}
+	struct strbuf kept = STRBUF_INIT;
 	strbuf_reserve(&kept, (len < JOURNAL_BODY_MAX ? len : JOURNAL_BODY_MAX) + 1);
 	*truncated = add_text(&kept, text, len, JOURNAL_BODY_MAX);
 	strbuf_release(&b);
@@ -222,10 +341,10 @@ static void append(struct entry *e)
 	pthread_mutex_unlock(&lock);
 }
 
-static bool credential_header(const char *name)
+static bool credential_header(const char *name, size_t n)
 {
 	for (size_t i = 0; i < sizeof(credential_headers) / sizeof(credential_headers[0]); i++)
-		if (strcasecmp(name, credential_headers[i]) == 0)
+		if (credential_headers[i].len == n && strcasecmp(name, credential_headers[i].name) == 0)
 			return true;
 	return false;
 }
@@ -245,8 +364,8 @@ static void keep_headers(const struct request *rq, struct entry *e, struct strbu
 	e->headers_cut = rq->more_headers;
 	for (int i = 0; i < rq->nheaders; i++) {
 		const char *name = rq->headers[i].name, *v = rq->headers[i].value;
-		size_t n = strlen(v), at = b->len;
-		if (add_text(b, name, strlen(name), room)) { /* no room for the name */
+		size_t nl = strlen(name), n = strlen(v), at = b->len;
+		if (add_text(b, name, nl, room)) { /* no room for the name */
 			strbuf_truncate(b, at);
 			e->headers_cut = true;
 			break;
@@ -256,7 +375,7 @@ static void keep_headers(const struct request *rq, struct entry *e, struct strbu
 				*c = (char)(*c - 'A' + 'a');
 		room -= b->len - at;
 		strbuf_add(b, "", 1);
-		if (credential_header(name) || (n >= shortest && (holds(v, n, tok[0], tl[0]) || holds(v, n, tok[1], tl[1]) ||
+		if (credential_header(name, nl) || (n >= shortest && (holds(v, n, tok[0], tl[0]) || holds(v, n, tok[1], tl[1]) ||
 								  holds(v, n, tok[2], tl[2])))) {
 			v = REDACTED;
 			n = sizeof(REDACTED) - 1;

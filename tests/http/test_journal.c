@@ -264,6 +264,44 @@ START_TEST(no_token_anywhere_in_the_journal)
 }
 END_TEST
 
+/* A "token" or "secret" member is found wherever it starts (the search takes eight
+ * bytes at a time), and its whole string value goes, escaped quotes included. */
+START_TEST(secret_members_are_redacted_at_every_offset)
+{
+	const char *alice[] = {"x-session-token: " ALICE_SESSION, NULL};
+	for (int pad = 0; pad <= 17; pad++) {
+		char body[256];
+		snprintf(body, sizeof(body), "{\"x\":\"%.*s\",\"token\":\"%s\"}", pad, "abcdefghijklmnopqrstuvwxyz", PUBLIC_TOKEN);
+		send_req("PATCH", "/bots/" HELPER_ID, alice, body, 200, NULL);
+		cJSON *e = newest();
+		char want[256];
+		snprintf(want, sizeof(want), "{\"x\":\"%.*s\",\"token\":\"[redacted]\"}", pad, "abcdefghijklmnopqrstuvwxyz");
+		ck_assert_str_eq(jstr(e, "body"), want);
+		cJSON_Delete(e);
+	}
+	static const struct {
+		const char *sent, *kept;
+	} cases[] = {
+		/* an escaped quote inside the value: still the value */
+		{"{\"secret\":\"a\\\"" PUBLIC_TOKEN "\",\"name\":\"Kept\"}", "{\"secret\":\"[redacted]\",\"name\":\"Kept\"}"},
+		/* an escaped backslash just before the closing quote: the value ends there */
+		{"{\"secret\":\"" PUBLIC_TOKEN "\\\\\",\"name\":\"Kept\"}", "{\"secret\":\"[redacted]\",\"name\":\"Kept\"}"},
+		/* spaces around the colon; a key as a value is no member */
+		{"{\"token\" :\t\"" PUBLIC_TOKEN "\",\"x\":[\"token\"]}", "{\"token\" :\t\"[redacted]\",\"x\":[\"token\"]}"},
+		/* the end of the body inside the value */
+		{"{\"token\":\"" PUBLIC_TOKEN, "{\"token\":\"[redacted]"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct resp r;
+		ck_assert_int_eq(http(&srv, "PATCH", "/bots/" HELPER_ID, alice, cases[i].sent, &r), 0);
+		resp_release(&r);
+		cJSON *e = newest();
+		ck_assert_str_eq(jstr(e, "body"), cases[i].kept);
+		cJSON_Delete(e);
+	}
+}
+END_TEST
+
 /* ---- the answer's body ---------------------------------------------------------------------------------- */
 
 START_TEST(answer_bodies_are_kept_as_sent)
@@ -433,6 +471,7 @@ int main(void)
 	tcase_add_test(tc, headers_are_kept_as_received);
 	tcase_add_test(tc, headers_are_bounded_in_count_and_size);
 	tcase_add_test(tc, no_token_anywhere_in_the_journal);
+	tcase_add_test(tc, secret_members_are_redacted_at_every_offset);
 	tcase_add_test(tc, answer_bodies_are_kept_as_sent);
 	tcase_add_test(tc, answer_bodies_are_bounded);
 	tcase_add_test(tc, count_and_the_route_filter);
