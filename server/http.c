@@ -901,8 +901,10 @@ int http_start(unsigned *bound_port, char *err, size_t errlen)
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				   MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 				   MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-				   /* upgraded connections (WebSocket sessions) count too */
-				   MHD_OPTION_CONNECTION_LIMIT, config.max_connections + config.max_sessions,
+				   /* HTTP connections, an upgrade request among them until its 101
+				    * is out; a session then leaves libmicrohttpd (ws.c, adopt_job)
+				    * and --max-sessions bounds those */
+				   MHD_OPTION_CONNECTION_LIMIT, config.max_connections,
 				   MHD_OPTION_CONNECTION_TIMEOUT, config.timeout_s,
 				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)config.max_header_bytes + 4096,
 				   MHD_OPTION_END);

@@ -12,9 +12,11 @@
  *
  * Connections end only on the gateway thread, between two rounds of its loop
  * (never inside a callback or while the protocol walks its sessions): ws_close,
- * ws_drop and ws_drop_after only mark them. Every end goes through the close
- * function http.c handed over (libmicrohttpd closes the socket, never us), and
- * gives back the slot taken by sessions_reserve(). */
+ * ws_drop and ws_drop_after only mark them. A new connection keeps a duplicate
+ * of the socket and hands libmicrohttpd's connection back at once through the
+ * close function http.c gave (its memory pool would otherwise stay for the
+ * session's life); the end closes that duplicate and gives back the slot taken
+ * by sessions_reserve(). */
 #ifndef STOAT_WS_H
 #define STOAT_WS_H
 
@@ -47,9 +49,11 @@ bool ws_stopping(void);
 int ws_post(void (*fn)(void *arg), void *arg);
 
 /* http.c's upgrade hand-off (libmicrohttpd's thread): the socket, the bytes
- * already read past the request (copied), the handle that close(handle) ends the
- * connection with (http_upgrade_close), the request path and raw query. Never
- * blocks. The slot sessions_reserve() took is given back when it ends. */
+ * already read past the request (copied), the handle that close(handle) hands
+ * libmicrohttpd's connection back with (http_upgrade_close: called once, on the
+ * gateway thread, as soon as the socket is duplicated), the request path and raw
+ * query. Never blocks. The slot sessions_reserve() took is given back when the
+ * session ends. */
 void ws_adopt(int fd, const char *extra, size_t extra_len, void *handle, void (*close)(void *handle),
 	      const char *path, const char *query);
 
