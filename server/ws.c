@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -410,6 +412,8 @@ static void adopt_job(void *arg)
 	conns.prev->next = c;
 	conns.prev = c;
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	int one = 1;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	handlers->open(c, a->path, a->query);
 	adoption_free(a);
 	/* frames that came with the request (extra) and since: epoll will not say */
