@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,6 +64,8 @@ struct ws_conn {
 	long long timer_at; /* ws_timer; 0: none */
 	void (*timer_fn)(struct ws_conn *c, void *arg);
 	void *timer_arg;
+	uint8_t head[14];   /* a frame's header, held to go out with its payload */
+	size_t head_len;
 	struct ws_conn *prev, *next, *next_dirty;
 };
 
@@ -122,18 +125,42 @@ static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
 	return -1; /* 0: the peer closed the TCP connection */
 }
 
+/* PERF: wslay sends a frame in two calls, its header (WSLAY_MSG_MORE) and then
+ * its payload. The header is held here and goes out with the payload in one
+ * sendmsg: one system call per frame instead of two (a rename delivered to
+ * 1 000 sessions is 1 000 frames). What the socket does not take stays held
+ * (the header) or is wslay's to send again (the payload), as with send(). */
 static ssize_t on_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
 {
 	struct ws_conn *c = user;
+	if ((flags & WSLAY_MSG_MORE) && !c->head_len && len <= sizeof(c->head)) {
+		memcpy(c->head, data, len);
+		c->head_len = len;
+		return (ssize_t)len;
+	}
+	struct iovec iov[2] = {{c->head, c->head_len}, {(void *)data, len}};
+	struct msghdr m = {.msg_iov = c->head_len ? iov : iov + 1, .msg_iovlen = c->head_len ? 2 : 1};
 	ssize_t r;
-	int f = MSG_NOSIGNAL | ((flags & WSLAY_MSG_MORE) ? MSG_MORE : 0);
-	while ((r = send(c->fd, data, len, f)) < 0 && errno == EINTR)
+	while ((r = sendmsg(c->fd, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
-	if (r >= 0)
-		return r;
-	wslay_event_set_error(ctx, errno == EAGAIN || errno == EWOULDBLOCK ? WSLAY_ERR_WOULDBLOCK
-									   : WSLAY_ERR_CALLBACK_FAILURE);
-	return -1;
+	if (r < 0) {
+		wslay_event_set_error(ctx, errno == EAGAIN || errno == EWOULDBLOCK ? WSLAY_ERR_WOULDBLOCK
+										   : WSLAY_ERR_CALLBACK_FAILURE);
+		return -1;
+	}
+	if ((size_t)r < c->head_len) { /* part of the header: the rest goes first next time */
+		memmove(c->head, c->head + r, c->head_len - (size_t)r);
+		c->head_len -= (size_t)r;
+		r = 0;
+	} else {
+		r -= (ssize_t)c->head_len;
+		c->head_len = 0;
+	}
+	if (r == 0) {
+		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+		return -1;
+	}
+	return r;
 }
 
 static void on_message(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
