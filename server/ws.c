@@ -67,6 +67,7 @@ struct ws_conn {
 	uint8_t head[14];   /* a frame's header, held to go out with its payload */
 	size_t head_len;
 	struct ws_conn *prev, *next, *next_dirty;
+	struct ws_conn *tprev, *tnext; /* in the timed list while end_at or timer_at is set */
 };
 
 struct job {
@@ -84,12 +85,35 @@ static bool running, stop_asked;
 static bool stopping; /* gateway thread: ending everything */
 static struct ws_conn conns = {.prev = &conns, .next = &conns};
 static struct ws_conn *dirty;
+/* PERF: the connections with a deadline (end_at or timer_at), nearly always none:
+ * the loop looks for the next deadline among them only, not among every idle
+ * session at every wake-up. */
+static struct ws_conn timed = {.tprev = &timed, .tnext = &timed};
 
 static long long mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void timed_add(struct ws_conn *c)
+{
+	if (c->tnext)
+		return;
+	c->tprev = timed.tprev;
+	c->tnext = &timed;
+	timed.tprev->tnext = c;
+	timed.tprev = c;
+}
+
+static void timed_remove(struct ws_conn *c)
+{
+	if (!c->tnext)
+		return;
+	c->tprev->tnext = c->tnext;
+	c->tnext->tprev = c->tprev;
+	c->tprev = c->tnext = NULL;
 }
 
 static void touch(struct ws_conn *c)
@@ -213,6 +237,7 @@ static void finish(struct ws_conn *c)
 	}
 	c->prev->next = c->next;
 	c->next->prev = c->prev;
+	timed_remove(c);
 	wslay_event_context_free(c->ctx);
 	close(c->fd);
 	sessions_unreserve();
@@ -230,6 +255,7 @@ static void settle(struct ws_conn *c)
 	if (!c->end && c->state == CONN_FLUSHING && !wslay_event_want_write(c->ctx)) {
 		c->state = CONN_GRACE;
 		c->end_at = mono_ms() + c->drop_ms;
+		timed_add(c);
 		if (!c->drop_ms)
 			c->end = c->dropped = true;
 	}
@@ -306,6 +332,7 @@ void ws_close(struct ws_conn *c, int code, const char *reason)
 	c->server_closed = true;
 	c->state = CONN_CLOSING;
 	c->end_at = mono_ms() + CLOSE_WAIT_MS;
+	timed_add(c);
 	if (wslay_event_queue_close(c->ctx, (uint16_t)code, (const uint8_t *)reason, len) != 0)
 		c->end = true;
 	touch(c);
@@ -325,12 +352,14 @@ void ws_drop_after(struct ws_conn *c, unsigned ms)
 	c->drop_ms = ms;
 	c->dropped = true; /* however it ends now, it is our drop */
 	c->end_at = mono_ms() + FLUSH_WAIT_MS + ms;
+	timed_add(c);
 	touch(c);
 }
 
 void ws_timer(struct ws_conn *c, unsigned ms, void (*fn)(struct ws_conn *c, void *arg), void *arg)
 {
 	c->timer_at = mono_ms() + ms + (ms == 0); /* 0 is "none" */
+	timed_add(c);
 	c->timer_fn = fn;
 	c->timer_arg = arg;
 }
@@ -491,7 +520,7 @@ void ws_accept_key(const char *key, char out[29])
 static int next_timeout(long long now)
 {
 	long long soonest = -1;
-	for (struct ws_conn *c = conns.next; c != &conns; c = c->next) {
+	for (struct ws_conn *c = timed.tnext; c != &timed; c = c->tnext) {
 		if (c->end_at && (soonest < 0 || c->end_at < soonest))
 			soonest = c->end_at;
 		if (c->timer_at && (soonest < 0 || c->timer_at < soonest))
@@ -504,7 +533,8 @@ static int next_timeout(long long now)
 
 static void run_timers(long long now)
 {
-	for (struct ws_conn *c = conns.next; c != &conns; c = c->next) {
+	for (struct ws_conn *c = timed.tnext, *next; c != &timed; c = next) {
+		next = c->tnext; /* a timer may set a deadline again: c stays where it is */
 		if (c->timer_at && c->timer_at <= now && !c->end) {
 			c->timer_at = 0;
 			c->timer_fn(c, c->timer_arg);
@@ -519,6 +549,8 @@ static void run_timers(long long now)
 				touch(c);
 			}
 		}
+		if (!c->timer_at && !c->end_at)
+			timed_remove(c);
 	}
 }
 
