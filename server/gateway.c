@@ -260,14 +260,19 @@ static void deliver_to(struct gw *g, const struct event *ev, const struct event_
  * each, then applies what it does to their subscriptions. */
 static void deliver(const struct event *ev)
 {
+	size_t n;
+	struct session **to = sessions_subscribed((const char *const *)ev->topics, ev->ntopics, &n);
+	if (!to)
+		return;
 	struct event_effects fx;
 	events_effects(ev->json, ev->len, &fx);
-	for (struct session *s = sessions_first(); s; s = sessions_next(s)) {
-		if (s->authenticated && (!ev->seq || ev->seq > s->ready_seq) &&
-		    sessions_match(s, (const char *const *)ev->topics, ev->ntopics))
+	for (size_t i = 0; i < n; i++) { /* a copy: the effects may change the index */
+		struct session *s = to[i];
+		if (s->authenticated && (!ev->seq || ev->seq > s->ready_seq))
 			deliver_to(s->owner, ev, &fx);
 	}
 	events_effects_release(&fx);
+	free(to);
 }
 
 static void deliver_job(void *arg)

@@ -30,11 +30,89 @@ struct presence {
 static struct presence *buckets[PRESENCE_BUCKETS];
 static atomic_int online_users;
 
+/* The topic index: topic -> the sessions holding it, in the order they
+ * subscribed, a chained hash table. Written under the mutex by the gateway
+ * thread, read by it alone (sessions_subscribed). */
+#define TOPIC_BUCKETS 4096
+struct topic_subs {
+	struct topic_subs *next;
+	struct session **subs;
+	size_t n, cap;
+	char topic[];
+};
+static struct topic_subs *topics_index[TOPIC_BUCKETS];
+static uint64_t mark; /* sessions_subscribed: a session already taken has this mark */
+
+static unsigned fnv1a(const char *text)
+{
+	unsigned h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Under the mutex: where topic's entry is, or would be linked. */
+static struct topic_subs **index_find(const char *topic)
+{
+	struct topic_subs **pp = &topics_index[fnv1a(topic) % TOPIC_BUCKETS];
+	while (*pp && strcmp((*pp)->topic, topic) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Under the mutex. 0, or -1 when out of memory. */
+static int index_add(const char *topic, struct session *s)
+{
+	struct topic_subs **pp = index_find(topic), *t = *pp;
+	if (!t) {
+		size_t len = strlen(topic) + 1;
+		if (!(t = calloc(1, sizeof(*t) + len)))
+			return -1;
+		memcpy(t->topic, topic, len);
+		*pp = t;
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4;
+		struct session **grown = realloc(t->subs, cap * sizeof(*grown));
+		if (!grown) {
+			if (!t->n) {
+				*pp = t->next;
+				free(t);
+			}
+			return -1;
+		}
+		t->subs = grown;
+		t->cap = cap;
+	}
+	t->subs[t->n++] = s;
+	return 0;
+}
+
+/* Under the mutex. */
+static void index_remove(const char *topic, const struct session *s)
+{
+	struct topic_subs **pp = index_find(topic), *t = *pp;
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->subs[i] == s) {
+			memmove(t->subs + i, t->subs + i + 1, (t->n - i - 1) * sizeof(*t->subs));
+			t->n--;
+			break;
+		}
+	}
+	if (!t->n) {
+		*pp = t->next;
+		free(t->subs);
+		free(t);
+	}
 }
 
 bool sessions_reserve(unsigned max)
@@ -110,6 +188,8 @@ void sessions_remove(struct session *s)
 	s->prev->next = s->next;
 	s->next->prev = s->prev;
 	live--;
+	for (size_t i = 0; i < s->ntopics; i++)
+		index_remove(s->topics[i], s);
 	pthread_mutex_unlock(&lock);
 	live_changed();
 	for (size_t i = 0; i < s->ntopics; i++)
@@ -184,6 +264,11 @@ void sessions_subscribe(struct session *s, const char *topic)
 		s->topics = grown;
 		s->topics_cap = cap;
 	}
+	if (index_add(topic, s)) {
+		pthread_mutex_unlock(&lock);
+		free(copy);
+		return;
+	}
 	memmove(s->topics + at + 1, s->topics + at, (s->ntopics - at) * sizeof(*s->topics));
 	s->topics[at] = copy;
 	s->ntopics++;
@@ -198,10 +283,37 @@ void sessions_unsubscribe(struct session *s, const char *topic)
 		return;
 	pthread_mutex_lock(&lock);
 	char *gone = s->topics[at];
+	index_remove(gone, s);
 	memmove(s->topics + at, s->topics + at + 1, (s->ntopics - at - 1) * sizeof(*s->topics));
 	s->ntopics--;
 	pthread_mutex_unlock(&lock);
 	free(gone);
+}
+
+struct session **sessions_subscribed(const char *const *topics, size_t n, size_t *count)
+{
+	size_t total = 0, k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct topic_subs *t = *index_find(topics[i]);
+		total += t ? t->n : 0;
+	}
+	*count = 0;
+	struct session **out = total ? malloc(total * sizeof(*out)) : NULL;
+	if (!out)
+		return NULL;
+	mark++;
+	for (size_t i = 0; i < n; i++) {
+		const struct topic_subs *t = *index_find(topics[i]);
+		for (size_t j = 0; t && j < t->n; j++) {
+			struct session *s = t->subs[j];
+			if (s->mark != mark) {
+				s->mark = mark;
+				out[k++] = s;
+			}
+		}
+	}
+	*count = k;
+	return out;
 }
 
 bool sessions_match(const struct session *s, const char *const *topics, size_t n)
@@ -251,18 +363,10 @@ size_t sessions_count(void)
 
 /* ---- presence ------------------------------------------------------------------ */
 
-static unsigned bucket_of(const char *user_id)
-{
-	unsigned h = 2166136261u; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)user_id; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h % PRESENCE_BUCKETS;
-}
-
 /* Under the mutex. */
 static struct presence **presence_find(const char *user_id)
 {
-	struct presence **pp = &buckets[bucket_of(user_id)];
+	struct presence **pp = &buckets[fnv1a(user_id) % PRESENCE_BUCKETS];
 	while (*pp && strcmp((*pp)->user, user_id) != 0)
 		pp = &(*pp)->next;
 	return pp;
