@@ -29,6 +29,7 @@ struct presence {
 };
 static struct presence *buckets[PRESENCE_BUCKETS];
 static atomic_int online_users;
+static atomic_int authenticated; /* sessions past Authenticate */
 
 /* The topic index: topic -> the sessions holding it, in the order they
  * subscribed, a chained hash table. Written under the mutex by the gateway
@@ -192,6 +193,8 @@ void sessions_remove(struct session *s)
 		index_remove(s->topics[i], s);
 	pthread_mutex_unlock(&lock);
 	live_changed();
+	if (s->authenticated)
+		atomic_fetch_sub(&authenticated, 1);
 	for (size_t i = 0; i < s->ntopics; i++)
 		free(s->topics[i]);
 	free(s->topics);
@@ -203,6 +206,8 @@ void sessions_remove(struct session *s)
 void sessions_authenticate(struct session *s, const char *user_id, enum token_kind kind, bool bot)
 {
 	pthread_mutex_lock(&lock);
+	if (!s->authenticated)
+		atomic_fetch_add(&authenticated, 1);
 	s->authenticated = true;
 	str_copy(s->user, sizeof(s->user), user_id);
 	s->kind = kind;
@@ -316,6 +321,8 @@ struct session **sessions_subscribed(const char *const *topics, size_t n, size_t
 	return out;
 }
 
+bool sessions_any_authenticated(void) { return atomic_load_explicit(&authenticated, memory_order_relaxed) > 0; }
+
 bool sessions_match(const struct session *s, const char *const *topics, size_t n)
 {
 	bool found = false;
@@ -425,6 +432,7 @@ void sessions_reset(void)
 		}
 	}
 	atomic_store(&online_users, 0);
+	atomic_store(&authenticated, 0);
 	reserved = 0;
 	pthread_mutex_unlock(&lock);
 }

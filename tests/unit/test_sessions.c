@@ -1,7 +1,8 @@
 /* test_sessions.c: unit tests for server/sessions.c - the topic index the
  * gateway delivers through (every session holding one of an event's topics,
  * each once, whatever else is open; kept in step with each session's own set
- * through subscribe, unsubscribe and removal), presence. */
+ * through subscribe, unsubscribe and removal), the count of authenticated
+ * sessions that decides whether a committed event wakes the gateway, presence. */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -101,6 +102,21 @@ START_TEST(many_sessions)
 }
 END_TEST
 
+START_TEST(authenticated_count)
+{
+	ck_assert(!sessions_any_authenticated());
+	struct session *anon = open_session(NULL);
+	ck_assert(!sessions_any_authenticated());
+	struct session *a = open_session("a");
+	ck_assert(sessions_any_authenticated());
+	sessions_authenticate(a, "a", TOKEN_BOT, true); /* again: counted once */
+	sessions_remove(anon);
+	ck_assert(sessions_any_authenticated());
+	sessions_remove(a);
+	ck_assert(!sessions_any_authenticated());
+}
+END_TEST
+
 START_TEST(presence_counts)
 {
 	ck_assert(!presence_online("u"));
@@ -122,6 +138,7 @@ int main(void)
 	tcase_add_test(tc, each_subscriber_once_in_subscription_order);
 	tcase_add_test(tc, unsubscribe_and_remove_leave_the_index);
 	tcase_add_test(tc, many_sessions);
+	tcase_add_test(tc, authenticated_count);
 	tcase_add_test(tc, presence_counts);
 	suite_add_tcase(s, tc);
 	return suite_run(s);
