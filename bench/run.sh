@@ -30,6 +30,13 @@
 #   --compare BIN  also another stoat-mock binary (in memory), interleaved with the
 #              rest: a change measured against the build before it, same run, same
 #              machine state
+#   --idle-sessions N  also stoat-mock in memory with N events WebSocket sessions
+#              open through the whole run (and the --compare build likewise):
+#              bench/ws_load.c, built here, holds them on wrk's core, authenticated
+#              as carol, who shares nothing with the bots the scenarios use, so they
+#              stay idle; POST /_mock/reset (which ends every session) is not run on
+#              those servers. Issue 15's target: GET req/s within 5 % of the same
+#              build without sessions
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -40,6 +47,7 @@ smoke=0
 starts=20
 only=
 compare=
+idle=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--peers) peers=1 ;;
@@ -48,6 +56,7 @@ while [ $# -gt 0 ]; do
 		--quick) rounds=1; duration=1 ;;
 		--scenarios) only=$2; shift ;;
 		--compare) compare=$2; shift ;;
+		--idle-sessions) idle=$2; shift ;;
 		--smoke) smoke=1; rounds=1; duration=1; starts=3 ;;
 		-h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 		*) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -109,6 +118,17 @@ mhd_flags=$(pkg-config --cflags --libs libmicrohttpd)
 # shellcheck disable=SC2086
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/limit" "$root/bench/limit.c" $mhd_flags -lpthread
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/probe" "$root/bench/probe.c"
+if [ "$idle" -gt 0 ]; then
+	[ -f /usr/include/wslay/wslay.h ] || die "libwslay-dev is missing (bash scripts/deps.sh build)"
+	cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/ws_load" "$root/bench/ws_load.c" -lwslay
+	# N sockets in each server with sessions and N in each holder, plus the rest
+	need=$((2 * idle + 512))
+	if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
+		ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+		[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$need" ] ||
+			die "the open file limit ($(ulimit -n)) is below $need: raise it (ulimit -n)"
+	fi
+fi
 
 # ---- scenarios --------------------------------------------------------------------
 # name | label | method | path | body | token (alice-session or none) | a second body,
@@ -202,6 +222,31 @@ fi
 if [ "$smoke" = 0 ]; then
 	start_server file "stoat-mock --db file" "$bin" --quiet --port "{port}" --db "$work/bench.db"
 fi
+# key -> the ws_load holding its sessions
+declare -A holder
+hold_sessions() { # key
+	local k=$1 h
+	"${cli_pin[@]}" "$work/ws_load" hold "${port[$k]}" "$idle" carol-session >"$work/$k.hold" 2>"$work/$k.hold.err" &
+	h=$!
+	pids+=("$h")
+	holder[$k]=$h
+	for _ in $(seq 1200); do
+		grep -q '^ready' "$work/$k.hold" && return 0
+		kill -0 "$h" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$work/$k.hold.err" >&2
+	die "ws_load could not open $idle sessions on ${label[$k]}"
+}
+if [ "$idle" -gt 0 ]; then
+	max=$((idle > 1024 ? idle : 1024))
+	start_server idle "stoat-mock + $idle sessions" "$bin" --quiet --port "{port}" --max-sessions "$max"
+	hold_sessions idle
+	if [ -n "$compare" ]; then
+		start_server cmpidle "compared + $idle sessions" "$compare" --quiet --port "{port}" --max-sessions "$max"
+		hold_sessions cmpidle
+	fi
+fi
 
 if [ "$peers" = 1 ]; then
 	command -v npm >/dev/null 2>&1 || die "npm is missing (bash scripts/deps.sh test installs it)"
@@ -231,14 +276,15 @@ reset_ok=1
 for s in "${scenarios[@]}"; do
 	name=$(field "$s" 0)
 	for k in "${servers[@]}"; do
+		[ "$name" = reset ] && [ -n "${holder[$k]:-}" ] && continue # it would end the sessions
 		status[$k.$name]=$(status_of "${port[$k]}" "$s")
 	done
 	if [ "$name" = reset ] && [ "${status[mem.reset]}" = 404 ]; then
 		reset_ok=0
 		continue
 	fi
-	for k in mem file cmp; do
-		[ -n "${port[$k]:-}" ] || continue
+	for k in mem file cmp idle cmpidle; do
+		[ -n "${port[$k]:-}" ] && [ -n "${status[$k.$name]:-}" ] || continue
 		got=${status[$k.$name]} want=${expect[$name]}
 		case "$want" in 2xx) [[ "$got" == 2?? ]] && continue ;; *) [ "$got" = "$want" ] && continue ;; esac
 		die "${label[$k]} answered $got to '$(field "$s" 1)', expected $want"
@@ -289,10 +335,15 @@ for ((r = 1; r <= rounds; r++)); do
 		[ "$(field "$s" 0)" = reset ] && [ "$reset_ok" = 0 ] && continue
 		[ "$smoke" = 1 ] && [ "$(field "$s" 0)" != get ] && continue
 		for c in "${conns_list[@]}"; do
-			order=("${servers[@]}")
+			order=()
+			for k in "${servers[@]}"; do
+				[ "$(field "$s" 0)" = reset ] && [ -n "${holder[$k]:-}" ] && continue
+				order+=("$k")
+			done
 			if ((r % 2 == 0)); then # alternate who goes first
+				fwd=("${order[@]}")
 				order=()
-				for ((i = ${#servers[@]} - 1; i >= 0; i--)); do order+=("${servers[$i]}"); done
+				for ((i = ${#fwd[@]} - 1; i >= 0; i--)); do order+=("${fwd[$i]}"); done
 			fi
 			for k in "${order[@]}"; do load1 "$k" "$s" "$c" "$r"; done
 		done
@@ -304,6 +355,16 @@ for k in "${servers[@]}"; do # VmHWM can lag a sample taken under load by a few 
 	[ "${load_rss[$k]:-0}" -gt "${peak_rss[$k]:-0}" ] && peak_rss[$k]=${load_rss[$k]}
 done
 load_avg_end=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A held # did the sessions last the whole run?
+for k in "${!holder[@]}"; do
+	if kill -0 "${holder[$k]}" 2>/dev/null; then
+		kill "${holder[$k]}"
+		wait "${holder[$k]}" 2>/dev/null || true
+		held[$k]=$(awk '/^held/ {print $2 " sessions open through the run, " $4 " frames received"}' "$work/$k.hold")
+	else
+		held[$k]="sessions lost during the run: $(tail -1 "$work/$k.hold.err")"
+	fi
+done
 
 # ---- start-up -----------------------------------------------------------------------
 declare -A startup
@@ -393,7 +454,9 @@ printf '%-24s %12s %12s %16s %16s\n' "server" "start-up ms" "RSS idle MB" "RSS l
 for k in "${servers[@]}"; do
 	n_starts=$starts
 	case "$k" in prism|jsons) n_starts=5 ;; esac
-	printf '%-24s %12s %12s %16s %16s\n' "${label[$k]}" "${startup[$k]:--} (${n_starts})" \
+	su=-
+	[ -n "${startup[$k]:-}" ] && su="${startup[$k]} (${n_starts})"
+	printf '%-24s %12s %12s %16s %16s\n' "${label[$k]}" "$su" \
 		"$(awk -v v="${idle_rss[$k]:-0}" 'BEGIN {printf "%.1f", v / 1024}')" \
 		"$(awk -v v="${load_rss[$k]:-0}" 'BEGIN {printf "%.1f", v / 1024}')" \
 		"$(awk -v v="${peak_rss[$k]:-0}" 'BEGIN {printf "%.1f", v / 1024}')"
@@ -438,6 +501,34 @@ if [ "$smoke" = 0 ]; then
 		worst=$(awk -v a="$worst" -v b="$x" 'BEGIN {print (b + 0 < a + 0) ? b : a}')
 	done
 	line "32 conns every error >= 0.85 x limit" "${txt# }" "$(verdict "$worst" '>=' 0.85)"
+	echo
+fi
+if [ "$idle" -gt 0 ]; then
+	echo "with $idle idle sessions (issue 15 item 7, issue 19 item 3), from this run:"
+	for k in idle cmpidle; do
+		[ -n "${port[$k]:-}" ] || continue
+		base=mem
+		[ "$k" = cmpidle ] && base=cmp
+		echo "  ${label[$k]}: ${held[$k]}"
+		for c in 32 1; do
+			a=$(m "$k" get "$c" 4) b=$(m "$base" get "$c" 4)
+			v=$(awk -v a="$a" -v b="$b" 'BEGIN {if (b > 0) printf "%.3f", a / b}')
+			line "$c conns GET req/s >= 0.95 x without sessions" "$v ($(printf '%.0f' "$a") / $(printf '%.0f' "$b"))" "$(verdict "$v" '>=' 0.95)"
+		done
+		[ "$smoke" = 1 ] && continue
+		v=$(m "$k" get 32 5); line "32 conns GET >= 0.75 x limit" "$v" "$(verdict "$v" '>=' 0.75)"
+		for r in rename_keep rename; do
+			v=$(m "$k" "$r" 32 5); line "32 conns PATCH $r >= 0.50 x limit" "$v" "$(verdict "$v" '>=' 0.5)"
+		done
+		worst=1
+		txt=""
+		for e in e400 e401 e404; do
+			x=$(m "$k" "$e" 32 5)
+			txt="$txt ${e#e} $x"
+			worst=$(awk -v a="$worst" -v b="$x" 'BEGIN {print (b + 0 < a + 0) ? b : a}')
+		done
+		line "32 conns every error >= 0.85 x limit" "${txt# }" "$(verdict "$worst" '>=' 0.85)"
+	done
 	echo
 fi
 v=$(m mem get 1 7); line "1 conn GET p50 <= 1.5 x limit's" "$(m mem get 1 6) us = $v x $(m limit get 1 6) us" "$(verdict "$v" '<=' 1.5)"
