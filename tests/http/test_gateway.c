@@ -305,6 +305,35 @@ START_TEST(limits)
 }
 END_TEST
 
+/* A session leaves libmicrohttpd once its 101 is out (ws.c keeps the socket), so
+ * sessions never take the HTTP connections --max-connections allows: with one
+ * allowed and three sessions open, a request is answered at once, and the
+ * sessions still hear the events it makes. */
+START_TEST(sessions_outside_the_connection_limit)
+{
+	struct server one;
+	const char *args[] = {"--max-connections", "1", NULL};
+	ck_assert_int_eq(server_start(&one, args), 0);
+	struct client c[3];
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(ws_open(&one, "/?token=" HELPER_TOKEN, &c[i]), 101);
+		expect_next(&c[i], "{\"type\":\"Authenticated\"}");
+		expect_prefix(&c[i], "{\"type\":\"Ready\"");
+	}
+	struct resp r;
+	ck_assert_int_eq(http_as(&one, "PATCH", "/bots/" HELPER_ID, "x-session-token", ALICE_SESSION,
+				 "{\"name\":\"Limited\"}", &r),
+			 0);
+	ck_assert_int_eq(r.status, 200);
+	resp_release(&r);
+	for (int i = 0; i < 3; i++) {
+		expect_prefix(&c[i], "{\"type\":\"UserUpdate\",\"id\":\"" HELPER_ID "\",\"data\":{\"username\":\"Limited\"");
+		ws_close_client(&c[i]);
+	}
+	ck_assert_int_eq(server_stop(&one), 0);
+}
+END_TEST
+
 /* A reader that never reads, flooding Pings with large data: once what the socket
  * would not take is over --ws-max-queue, that session alone is dropped (no Close
  * frame), while another session hears every event at once. */
@@ -363,6 +392,7 @@ int main(void)
 	tcase_add_test(tc, rename_reset_invite);
 	tcase_add_test(tc, presence);
 	tcase_add_test(tc, limits);
+	tcase_add_test(tc, sessions_outside_the_connection_limit);
 	tcase_add_test(tc, slow_reader);
 	suite_add_tcase(s, tc);
 	return suite_run(s);
