@@ -58,13 +58,26 @@ static long long wall_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void send_text(struct gw *g, const char *text, size_t n)
+/* A frame went to g's connection: counted, and the drop_after fault. */
+static void sent(struct gw *g)
 {
-	if (ws_send_text(g->conn, text, n) != 0)
-		return;
 	sessions_frame(g->s, false);
 	if (g->drop_armed && --g->frames_left == 0)
 		ws_drop_after(g->conn, 0); /* the drop_after fault: once this frame is written */
+}
+
+static void send_text(struct gw *g, const char *text, size_t n)
+{
+	if (ws_send_text(g->conn, text, n) == 0)
+		sent(g);
+}
+
+/* An event's frame, rendered once for all its sessions (ws_frame_text); NULL:
+ * its text. */
+static void send_event(struct gw *g, const struct event *ev, const struct ws_frame *frame)
+{
+	if (frame ? ws_send_frame(g->conn, frame) == 0 : ws_send_text(g->conn, ev->json, ev->len) == 0)
+		sent(g);
 }
 
 /* ---- the journal's entries (journal.h) ------------------------------------------------ */
@@ -246,13 +259,14 @@ static void apply_effects(struct gw *g, const struct event_effects *fx)
 		ws_drop_after(g->conn, config.ws_error_grace_ms); /* REAL: the listener breaks */
 }
 
-/* Sends ev to the session of g (unless it is ending), then applies fx, what ev
- * does to its subscriptions. */
-static void deliver_to(struct gw *g, const struct event *ev, const struct event_effects *fx)
+/* Sends ev (as frame, when there is one) to the session of g (unless it is
+ * ending), then applies fx, what ev does to its subscriptions. */
+static void deliver_to(struct gw *g, const struct event *ev, const struct ws_frame *frame,
+		       const struct event_effects *fx)
 {
 	if (!g || ws_ending(g->conn))
 		return;
-	send_text(g, ev->json, ev->len);
+	send_event(g, ev, frame);
 	apply_effects(g, fx);
 }
 
@@ -266,11 +280,13 @@ static void deliver(const struct event *ev)
 		return;
 	struct event_effects fx;
 	events_effects(ev->json, ev->len, &fx);
+	struct ws_frame *frame = ws_frame_text(ev->json, ev->len); /* one for all of them */
 	for (size_t i = 0; i < n; i++) { /* a copy: the effects may change the index */
 		struct session *s = to[i];
 		if (s->authenticated && (!ev->seq || ev->seq > s->ready_seq))
-			deliver_to(s->owner, ev, &fx);
+			deliver_to(s->owner, ev, frame, &fx);
 	}
+	ws_frame_free(frame);
 	events_effects_release(&fx);
 	free(to);
 }
@@ -633,14 +649,16 @@ static void push_job(void *arg)
 	struct push *p = arg;
 	struct event_effects fx;
 	events_effects(p->ev->json, p->ev->len, &fx);
+	struct ws_frame *frame = ws_frame_text(p->ev->json, p->ev->len);
 	size_t i = 0;
 	for (struct session *s = sessions_first(); s && i < p->n; s = sessions_next(s)) {
 		unsigned long long num = session_num(s);
 		while (i < p->n && p->nums[i] < num)
 			i++; /* that one has ended */
 		if (i < p->n && p->nums[i] == num)
-			deliver_to(s->owner, p->ev, &fx);
+			deliver_to(s->owner, p->ev, frame, &fx);
 	}
+	ws_frame_free(frame);
 	events_effects_release(&fx);
 	push_free(p);
 }

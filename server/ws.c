@@ -66,6 +66,8 @@ struct ws_conn {
 	void *timer_arg;
 	uint8_t head[14];   /* a frame's header, held to go out with its payload */
 	size_t head_len;
+	uint8_t *tail;      /* what the socket did not take of a frame ws_send_frame wrote */
+	size_t tail_len, tail_off; /* itself: it goes before anything wslay has */
 	struct ws_conn *prev, *next, *next_dirty;
 	struct ws_conn *tprev, *tnext; /* in the timed list while end_at or timer_at is set */
 };
@@ -242,24 +244,53 @@ static void finish(struct ws_conn *c)
 	close(c->fd);
 	sessions_unreserve();
 	free(c->extra);
+	free(c->tail);
 	free(c);
+}
+
+/* Bytes waiting to be written: a frame's tail, and what wslay has queued. */
+static size_t queued(const struct ws_conn *c)
+{
+	return (c->tail ? c->tail_len - c->tail_off : 0) + wslay_event_get_queued_msg_length(c->ctx);
+}
+
+static bool wants_write(const struct ws_conn *c) { return c->tail || wslay_event_want_write(c->ctx); }
+
+/* Writes what is waiting, the tail first, as far as the socket takes it; -1 when
+ * the peer is gone. Never inside wslay_event_recv (in_recv). */
+static int flush(struct ws_conn *c)
+{
+	if (c->tail) {
+		ssize_t r;
+		while ((r = send(c->fd, c->tail + c->tail_off, c->tail_len - c->tail_off, MSG_NOSIGNAL)) < 0 &&
+		       errno == EINTR)
+			;
+		if (r < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		c->tail_off += (size_t)r;
+		if (c->tail_off < c->tail_len)
+			return 0;
+		free(c->tail);
+		c->tail = NULL;
+	}
+	return wslay_event_want_write(c->ctx) && wslay_event_send(c->ctx) < 0 ? -1 : 0;
 }
 
 /* After a round: write what is queued, watch what wslay wants, end what is done. */
 static void settle(struct ws_conn *c)
 {
 	if (!c->end) {
-		if (wslay_event_want_write(c->ctx) && wslay_event_send(c->ctx) < 0)
+		if (wants_write(c) && flush(c) < 0)
 			c->end = true; /* the peer is gone */
 	}
-	if (!c->end && c->state == CONN_FLUSHING && !wslay_event_want_write(c->ctx)) {
+	if (!c->end && c->state == CONN_FLUSHING && !wants_write(c)) {
 		c->state = CONN_GRACE;
 		c->end_at = mono_ms() + c->drop_ms;
 		timed_add(c);
 		if (!c->drop_ms)
 			c->end = c->dropped = true;
 	}
-	if (!c->end && !wslay_event_want_read(c->ctx) && !wslay_event_want_write(c->ctx))
+	if (!c->end && !wslay_event_want_read(c->ctx) && !wants_write(c))
 		c->end = true; /* Close frames exchanged, or wslay gave up (1002, 1007, 1009) */
 	if (c->end) {
 		finish(c);
@@ -267,7 +298,7 @@ static void settle(struct ws_conn *c)
 	}
 	/* in GRACE nothing is written any more: only read (and ignore) */
 	unsigned want = (wslay_event_want_read(c->ctx) ? EPOLLIN : 0) |
-			(c->state != CONN_GRACE && wslay_event_want_write(c->ctx) ? EPOLLOUT : 0);
+			(c->state != CONN_GRACE && wants_write(c) ? EPOLLOUT : 0);
 	if (want != c->mask || !c->in_epoll) {
 		struct epoll_event ev = {.events = want, .data.ptr = c};
 		if (epoll_ctl(epfd, c->in_epoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev) == 0) {
@@ -304,12 +335,11 @@ int ws_send_text(struct ws_conn *c, const char *text, size_t n)
 	if (ws_ending(c))
 		return -1;
 	/* the queue is what the socket would not take: write first, then judge */
-	if (wslay_event_get_queued_msg_length(c->ctx) + n > config.ws_max_queue && !c->in_recv &&
-	    wslay_event_send(c->ctx) < 0) {
+	if (queued(c) + n > config.ws_max_queue && !c->in_recv && flush(c) < 0) {
 		ws_drop(c);
 		return -1;
 	}
-	if (wslay_event_get_queued_msg_length(c->ctx) + n > config.ws_max_queue) {
+	if (queued(c) + n > config.ws_max_queue) {
 		ws_drop(c); /* a reader this slow is dropped; nobody else waits for it */
 		return -1;
 	}
@@ -318,6 +348,82 @@ int ws_send_text(struct ws_conn *c, const char *text, size_t n)
 		ws_drop(c);
 		return -1;
 	}
+	touch(c);
+	return 0;
+}
+
+/* ---- one frame for many connections ------------------------------------------------ */
+
+struct ws_frame {
+	const char *text; /* the payload, inside bytes */
+	size_t text_len;
+	size_t len;       /* of bytes: the header, then the payload */
+	uint8_t bytes[];
+};
+
+static ssize_t render(const uint8_t *data, size_t len, int flags, void *user)
+{
+	(void)flags;
+	struct ws_frame *f = user;
+	memcpy(f->bytes + f->len, data, len);
+	f->len += len;
+	return (ssize_t)len;
+}
+
+struct ws_frame *ws_frame_text(const char *text, size_t n)
+{
+	struct ws_frame *f = malloc(sizeof(*f) + 14 + n); /* RFC 6455: a header is 14 bytes at most */
+	wslay_frame_context_ptr fc = NULL;
+	static const struct wslay_frame_callbacks cb = {render, NULL, NULL};
+	if (!f || wslay_frame_context_init(&fc, &cb, f) != 0)
+		goto fail;
+	f->len = 0;
+	struct wslay_frame_iocb io = {
+		.fin = 1, .opcode = WSLAY_TEXT_FRAME, .payload_length = n, .data = (const uint8_t *)text, .data_length = n};
+	if (wslay_frame_send(fc, &io) != (ssize_t)n)
+		goto fail;
+	wslay_frame_context_free(fc);
+	f->text = (const char *)f->bytes + f->len - n;
+	f->text_len = n;
+	return f;
+fail:
+	if (fc)
+		wslay_frame_context_free(fc);
+	free(f);
+	return NULL;
+}
+
+void ws_frame_free(struct ws_frame *f) { free(f); }
+
+/* PERF: a frame nothing else waits before goes to the socket as it is, in one
+ * send: no copy, no allocation, no wslay queue. What the socket does not take is
+ * kept (the tail) and written before anything else. Behind anything queued, the
+ * frame is queued as its text would be (ws_send_text), in order. */
+int ws_send_frame(struct ws_conn *c, const struct ws_frame *f)
+{
+	if (ws_ending(c))
+		return -1;
+	if (c->tail || wslay_event_want_write(c->ctx) || wslay_event_get_close_sent(c->ctx) ||
+	    !wslay_event_get_write_enabled(c->ctx)) /* behind something, or after a Close */
+		return ws_send_text(c, f->text, f->text_len);
+	ssize_t r;
+	while ((r = send(c->fd, f->bytes, f->len, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		c->end = true; /* the peer is gone */
+		touch(c);
+		return -1;
+	}
+	size_t done = r > 0 ? (size_t)r : 0;
+	if (done == f->len)
+		return 0;
+	if (f->len - done > config.ws_max_queue || !(c->tail = malloc(f->len - done))) {
+		ws_drop(c);
+		return -1;
+	}
+	memcpy(c->tail, f->bytes + done, f->len - done);
+	c->tail_len = f->len - done;
+	c->tail_off = 0;
 	touch(c);
 	return 0;
 }
@@ -571,7 +677,7 @@ static void *loop(void *arg)
 				continue;
 			if ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && recv_frames(c) < 0)
 				c->end = true;
-			if (!c->end && (evs[i].events & EPOLLOUT) && wslay_event_send(c->ctx) < 0)
+			if (!c->end && (evs[i].events & EPOLLOUT) && flush(c) < 0)
 				c->end = true;
 			touch(c);
 		}

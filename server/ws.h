@@ -66,6 +66,14 @@ void ws_accept_key(const char *key, char out[29]);
 /* Queues one text frame. -1 when the connection is ending, or when it would hold
  * more than --ws-max-queue bytes: then it is dropped. */
 int ws_send_text(struct ws_conn *c, const char *text, size_t n);
+/* One text frame rendered once (by wslay) for many connections: an event
+ * delivered to every session subscribed to it. NULL when out of memory. */
+struct ws_frame;
+struct ws_frame *ws_frame_text(const char *text, size_t n);
+void ws_frame_free(struct ws_frame *f);
+/* ws_send_text for a rendered frame: the same result, written as it is when
+ * nothing is waiting before it. */
+int ws_send_frame(struct ws_conn *c, const struct ws_frame *f);
 /* A Close frame with code and reason, then the end (after the peer's Close, or a
  * second at most). */
 void ws_close(struct ws_conn *c, int code, const char *reason);

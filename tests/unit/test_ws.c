@@ -1,0 +1,247 @@
+/* test_ws.c: unit tests for server/ws.c's writing - a rendered frame written
+ * straight to the socket (ws_send_frame), what the socket does not take of it
+ * (the tail) written before anything else, frames queued through wslay behind
+ * it, and the queue bound - over a loopback TCP connection whose buffers are
+ * small, so that frames meet a full socket and are written in part. The reading end frames with wslay (a
+ * client context) and must see every message whole and in the order sent. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <wslay/wslay.h>
+
+#include "config.h"
+#include "suite.h"
+#include "ws.h"
+
+/* ---- the server side: ws.c with handlers that remember ----------------------------- */
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+static struct ws_conn *conn;
+static bool closed;
+static char closed_by[16];
+
+static void on_open(struct ws_conn *c, const char *path, const char *query)
+{
+	(void)path;
+	(void)query;
+	pthread_mutex_lock(&lock);
+	conn = c;
+	pthread_cond_broadcast(&changed);
+	pthread_mutex_unlock(&lock);
+}
+
+static void on_message(struct ws_conn *c, const char *data, size_t n, bool text)
+{
+	(void)c;
+	(void)data;
+	(void)n;
+	(void)text;
+}
+
+static void on_closed(struct ws_conn *c, int code, const char *by)
+{
+	(void)c;
+	(void)code;
+	pthread_mutex_lock(&lock);
+	closed = true;
+	snprintf(closed_by, sizeof(closed_by), "%s", by);
+	pthread_cond_broadcast(&changed);
+	pthread_mutex_unlock(&lock);
+}
+
+static const struct ws_handlers handlers = {on_open, on_message, on_closed};
+
+static void no_close(void *handle) { (void)handle; }
+
+/* Message i: its size and bytes ("<i>:" then a letter of i, repeated). */
+static size_t message(int i, char *buf)
+{
+	size_t n = 40 + (size_t)(i * 997) % 12000;
+	int head = sprintf(buf, "%d:", i);
+	memset(buf + head, 'a' + i % 26, n - (size_t)head);
+	return n;
+}
+
+#define PER_JOB 4
+
+/* On the gateway thread: messages [first, first + PER_JOB), one in four as text
+ * (through wslay's queue), the others as rendered frames. Between two jobs the
+ * loop writes what waits, as the reader makes room. */
+static void send_some(void *arg)
+{
+	int first = (int)(intptr_t)arg;
+	char buf[12288];
+	for (int i = first; i < first + PER_JOB; i++) {
+		size_t n = message(i, buf);
+		if (i % 4 == 3) {
+			ws_send_text(conn, buf, n);
+		} else {
+			struct ws_frame *f = ws_frame_text(buf, n);
+			ck_assert_ptr_nonnull(f);
+			ws_send_frame(conn, f);
+			ws_frame_free(f);
+		}
+	}
+}
+
+/* Posts the job for messages [first, first + PER_JOB); the next first. */
+static int post_next(int first)
+{
+	ck_assert_int_eq(ws_post(send_some, (void *)(intptr_t)first), 0);
+	return first + PER_JOB;
+}
+
+/* ---- the client side ------------------------------------------------------------------- */
+
+struct reader {
+	int fd;
+	int next;   /* the message expected next */
+	bool bad;
+	char why[128];
+};
+
+static ssize_t c_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
+{
+	(void)flags;
+	struct reader *r = user;
+	ssize_t n = recv(r->fd, buf, len, MSG_DONTWAIT);
+	if (n > 0)
+		return n;
+	wslay_event_set_error(ctx, n < 0 && errno == EAGAIN ? WSLAY_ERR_WOULDBLOCK : WSLAY_ERR_CALLBACK_FAILURE);
+	return -1;
+}
+
+static ssize_t c_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
+{
+	(void)ctx;
+	(void)data;
+	(void)flags;
+	(void)user;
+	return (ssize_t)len; /* the client sends nothing that matters here */
+}
+
+static int c_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user)
+{
+	(void)ctx;
+	(void)user;
+	memset(buf, 0x5a, len);
+	return 0;
+}
+
+static void c_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
+{
+	(void)ctx;
+	struct reader *r = user;
+	char want[12288];
+	size_t n = message(r->next, want);
+	if (!r->bad && (arg->opcode != WSLAY_TEXT_FRAME || arg->msg_length != n || memcmp(arg->msg, want, n) != 0)) {
+		r->bad = true;
+		snprintf(r->why, sizeof(r->why), "message %d: opcode %d, %zu bytes (want %zu): %.20s", r->next,
+			 arg->opcode, arg->msg_length, n, (const char *)arg->msg);
+	}
+	r->next++;
+}
+
+static const struct wslay_event_callbacks client_callbacks = {c_recv, c_send, c_genmask, NULL, NULL, NULL, c_msg};
+
+static int sv[2];
+
+static void setup(void)
+{
+	config_defaults(&config);
+	char err[128];
+	ck_assert_int_eq(ws_start(&handlers, err, sizeof(err)), 0);
+	int l = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof(a);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(l, 1), 0);
+	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a, &al), 0);
+	sv[1] = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	ck_assert_int_eq(connect(sv[1], (struct sockaddr *)&a, sizeof(a)), 0);
+	sv[0] = accept(l, NULL, NULL);
+	ck_assert_int_ge(sv[0], 0);
+	close(l);
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	conn = NULL;
+	closed = false;
+	ws_adopt(sv[0], NULL, 0, NULL, no_close, "/", "");
+	pthread_mutex_lock(&lock);
+	while (!conn)
+		pthread_cond_wait(&changed, &lock);
+	pthread_mutex_unlock(&lock);
+}
+
+static void teardown(void)
+{
+	ws_stop();
+	close(sv[0]); /* ws.c closed its duplicate */
+	close(sv[1]);
+}
+
+/* 2 000 messages of up to 12 KB through a small socket, read as they come: all of
+ * them, whole, in order (a frame written while a tail waits, or a tail lost,
+ * would garble the stream). */
+START_TEST(frames_and_queue_in_order)
+{
+	int nmessages = 2000, posted = 0;
+	struct reader r = {.fd = sv[1]};
+	wslay_event_context_ptr ctx;
+	ck_assert_int_eq(wslay_event_context_client_init(&ctx, &client_callbacks, &r), 0);
+	while (r.next < nmessages && !r.bad) {
+		/* a job per read, two ahead: the loop writes what waits between two jobs,
+		 * so frames meet an empty queue, a full socket, or a waiting tail */
+		while (posted < nmessages && posted < r.next + 2 * PER_JOB + 8)
+			posted = post_next(posted);
+		struct pollfd p = {sv[1], POLLIN, 0};
+		ck_assert_msg(poll(&p, 1, 3000) == 1, "stalled after %d messages", r.next);
+		ck_assert_int_eq(wslay_event_recv(ctx), 0);
+	}
+	ck_assert_msg(!r.bad, "%s", r.why);
+	wslay_event_context_free(ctx);
+	pthread_mutex_lock(&lock);
+	ck_assert(!closed);
+	pthread_mutex_unlock(&lock);
+}
+END_TEST
+
+/* Nobody reads: once more than --ws-max-queue waits, tail and queue together,
+ * the connection is dropped. */
+START_TEST(queue_bound_counts_the_tail)
+{
+	config.ws_max_queue = 65536;
+	for (int first = 0; first < 400;) { /* about 2.4 MB */
+		first = post_next(first);
+		usleep(1000);
+	}
+	pthread_mutex_lock(&lock);
+	while (!closed)
+		pthread_cond_wait(&changed, &lock);
+	ck_assert_str_eq(closed_by, "drop");
+	pthread_mutex_unlock(&lock);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ws");
+	TCase *tc = tcase_create("writing");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, frames_and_queue_in_order);
+	tcase_add_test(tc, queue_bound_counts_the_tail);
+	suite_add_tcase(s, tc);
+	return suite_run(s);
+}
