@@ -32,6 +32,7 @@
  * session fails, does not get its frame within 5 s, or the server goes away.
  * Built by bench/gateway.sh and bench/run.sh with cc; used only by them. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -57,6 +58,7 @@
 #define WARMUP_ROUNDS 2
 #define ROUND_GAP_MS 20
 #define ROUND_TIMEOUT_MS 5000
+#define QUIET_WAIT_MS 1.0 /* a rename during which the server waited less for its core */
 
 enum state { S_CONNECTING, S_HEAD, S_OPEN, S_READY };
 
@@ -437,17 +439,25 @@ static void server_sched(int pid, double *cpu, double *wait)
 	*cpu = *wait = 0;
 	if (pid <= 0)
 		return;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "cat /proc/%d/task/*/schedstat 2>/dev/null", pid);
-	FILE *f = popen(cmd, "r");
-	double c, w;
-	unsigned long long slices;
-	while (f && fscanf(f, "%lf %lf %llu", &c, &w, &slices) == 3) {
-		*cpu += c;
-		*wait += w;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	DIR *d = opendir(path);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char file[400];
+		snprintf(file, sizeof(file), "%s/%s/schedstat", path, e->d_name);
+		FILE *f = fopen(file, "r");
+		double c, w;
+		if (f && fscanf(f, "%lf %lf", &c, &w) == 2) {
+			*cpu += c;
+			*wait += w;
+		}
+		if (f)
+			fclose(f);
 	}
-	if (f)
-		pclose(f);
+	if (d)
+		closedir(d);
 }
 
 /* ---- the two modes ------------------------------------------------------------------------- */
@@ -483,8 +493,9 @@ static int fanout(int rounds, int server_pid)
 	size_t cap = (size_t)rounds * (size_t)nsess, n = 0;
 	long long *from_send = malloc(cap * sizeof(long long)), *from_answer = malloc(cap * sizeof(long long));
 	long long *seen = malloc(cap * sizeof(long long)), *last = malloc((size_t)rounds * sizeof(long long));
-	long long *answer = malloc((size_t)rounds * sizeof(long long));
-	if (!from_send || !from_answer || !seen || !last || !answer)
+	long long *answer = malloc((size_t)rounds * sizeof(long long)), *quiet = malloc(cap * sizeof(long long));
+	double *round_wait = malloc((size_t)rounds * sizeof(double));
+	if (!from_send || !from_answer || !seen || !last || !answer || !quiet || !round_wait)
 		die("out of memory");
 	size_t before_answer = 0;
 	double cpu0 = 0, scpu0 = 0, swait0 = 0;
@@ -501,6 +512,8 @@ static int fanout(int rounds, int server_pid)
 			sessions[i].got_ns = 0;
 		got_this_round = 0;
 		expect_name = bodies[(r + WARMUP_ROUNDS) % 2][1];
+		double rc0, rw0, rc1, rw1;
+		server_sched(server_pid, &rc0, &rw0);
 		long long t0 = now_ns();
 		http_send(&h, "PATCH", bodies[(r + WARMUP_ROUNDS) % 2][0]);
 		while ((got_this_round < nsess || !h.done_ns) && !stop) {
@@ -511,6 +524,7 @@ static int fanout(int rounds, int server_pid)
 				exit(1);
 			}
 		}
+		server_sched(server_pid, &rc1, &rw1);
 		if (h.status != 200) {
 			fprintf(stderr, "ws_load: the rename was answered %d\n", h.status);
 			exit(1);
@@ -528,6 +542,7 @@ static int fanout(int rounds, int server_pid)
 			}
 			last[r] = worst;
 			answer[r] = h.done_ns - t0;
+			round_wait[r] = (rw1 - rw0) / 1e6;
 		}
 		long long until = now_ns() + ROUND_GAP_MS * 1000000LL;
 		while (now_ns() < until && !stop)
@@ -537,6 +552,17 @@ static int fanout(int rounds, int server_pid)
 	server_sched(server_pid, &scpu, &swait);
 	printf("fanout: %d sessions of HelperBot (all Ready in %.0f ms), %d renames (+%d not counted), %d ms apart\n",
 	       nsess, open_ms, rounds, WARMUP_ROUNDS, ROUND_GAP_MS);
+	/* the renames during which the server never waited for its core: what it
+	 * does when the machine lets it (the rest follow the machine's load) */
+	size_t nq = 0;
+	int quiet_rounds = 0;
+	for (int r = 0; server_pid > 0 && r < rounds; r++) {
+		if (round_wait[r] >= QUIET_WAIT_MS)
+			continue;
+		quiet_rounds++;
+		for (int i = 0; i < nsess; i++)
+			quiet[nq++] = from_send[(size_t)r * (size_t)nsess + (size_t)i];
+	}
 	print_dist("UserUpdate from PATCH sent", from_send, n);
 	print_dist("  read by this client", seen, n);
 	/* answer-relative figures can be negative: the frame may beat the HTTP answer */
@@ -546,21 +572,28 @@ static int fanout(int rounds, int server_pid)
 	printf("%-30s %.1f%% (counted as 0 above)\n", "  frames before the answer", 100.0 * (double)before_answer / (double)n);
 	print_dist("last session of a round", last, (size_t)rounds);
 	print_dist("PATCH answer (round trip)", answer, (size_t)rounds);
+	if (server_pid > 0) {
+		printf("renames during which the server waited < %.1f ms for its core: %d of %d\n", QUIET_WAIT_MS,
+		       quiet_rounds, rounds);
+		print_dist("  UserUpdate from PATCH sent", quiet, nq);
+	}
 	printf("cpu per round: this client %.2f ms", cpu / rounds);
 	if (server_pid > 0)
 		printf(", server %.2f ms (run-queue wait %.2f ms)", (scpu - scpu0) / 1e6 / rounds,
 		       (swait - swait0) / 1e6 / rounds);
 	printf("\n");
-	printf("RESULT %d %d %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.3f %.3f %.3f %.0f %.0f\n", nsess, rounds,
+	printf("RESULT %d %d %.0f %.0f %.0f %.0f %.0f %.0f %.0f %.3f %.3f %.3f %.0f %.0f %d %.0f %.0f\n", nsess, rounds,
 	       pct(from_send, n, 50), pct(from_send, n, 99), pct(from_send, n, 100), pct(from_answer, n, 50),
 	       pct(from_answer, n, 99), pct(last, (size_t)rounds, 50), pct(answer, (size_t)rounds, 50), cpu / rounds,
 	       server_pid > 0 ? (scpu - scpu0) / 1e6 / rounds : 0, server_pid > 0 ? (swait - swait0) / 1e6 / rounds : 0,
-	       pct(seen, n, 50), pct(seen, n, 99));
+	       pct(seen, n, 50), pct(seen, n, 99), quiet_rounds, pct(quiet, nq, 50), pct(quiet, nq, 99));
 	free(from_send);
 	free(from_answer);
 	free(seen);
 	free(last);
 	free(answer);
+	free(quiet);
+	free(round_wait);
 	return 0;
 }
 
