@@ -56,6 +56,7 @@ static void on_closed(struct ws_conn *c, int code, const char *by)
 	(void)code;
 	pthread_mutex_lock(&lock);
 	closed = true;
+	conn = NULL; /* freed once this returns */
 	snprintf(closed_by, sizeof(closed_by), "%s", by);
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&lock);
@@ -83,7 +84,7 @@ static void send_some(void *arg)
 {
 	int first = (int)(intptr_t)arg;
 	char buf[12288];
-	for (int i = first; i < first + PER_JOB; i++) {
+	for (int i = first; i < first + PER_JOB && conn; i++) {
 		size_t n = message(i, buf);
 		if (i % 4 == 3) {
 			ws_send_text(conn, buf, n);
