@@ -12,13 +12,15 @@
  *       "ready N MS" (MS: from the first connect to the last Ready), then holds
  *       them, reading (and counting) whatever comes after the Ready, until
  *       SIGTERM or SIGINT; then prints "held N frames F" and closes them.
- *   ws_load fanout PORT N ROUNDS [SERVER_PID]
+ *   ws_load fanout PORT N ROUNDS [SERVER_PID] [--gap MS] [--ping]
  *       opens N sessions of the bundled HelperBot (its token read from
  *       GET /bots/{id} as alice-session), then ROUNDS times: renames the bot with
  *       PATCH /bots/{id} (the body of bench/run.sh's rename scenario, the name
  *       alternating, so every PATCH changes it), and times every session's
  *       UserUpdate from the moment the PATCH was sent and from the moment its
- *       answer was read. Two rounds first are not counted; 20 ms between rounds.
+ *       answer was read. Two rounds first are not counted; 20 ms between rounds
+ *       (--gap). With --ping every session answers its UserUpdate with a Ping, as
+ *       a client that talks back does (docs/performance.md#gateway: Nagle).
  *       Prints the percentiles, the slowest session of each round, the PATCH's
  *       own round trip, and the CPU time per round of this client and (with
  *       SERVER_PID) of the server, with the server's run-queue wait.
@@ -56,7 +58,7 @@
 #define OWNER_TOKEN "alice-session"
 #define IN_FLIGHT 64
 #define WARMUP_ROUNDS 2
-#define ROUND_GAP_MS 20
+#define ROUND_GAP_MS 20 /* by default */
 #define ROUND_TIMEOUT_MS 5000
 #define QUIET_WAIT_MS 1.0 /* a rename during which the server waited less for its core */
 
@@ -84,6 +86,8 @@ static volatile sig_atomic_t stop;
 static const char *expect_name; /* fanout: the name this round's frame carries */
 static int got_this_round;
 static uint32_t rng = 2463534242u;
+static int gap_ms = ROUND_GAP_MS;
+static bool ping_back;
 
 /* CLOCK_REALTIME: the clock of the kernel's receive timestamps (SO_TIMESTAMPNS) */
 static long long now_ns(void)
@@ -172,7 +176,6 @@ static int on_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, voi
 
 static void on_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
 {
-	(void)ctx;
 	struct sess *s = user;
 	if (arg->opcode != WSLAY_TEXT_FRAME)
 		return;
@@ -189,6 +192,11 @@ static void on_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_
 		s->got_ns = s->rx_ns;
 		s->seen_ns = s->read_ns;
 		got_this_round++;
+		if (ping_back) { /* sent by read_frames once wslay_event_recv returns */
+			static const char ping[] = "{\"type\":\"Ping\",\"data\":0}";
+			struct wslay_event_msg m = {WSLAY_TEXT_FRAME, (const uint8_t *)ping, sizeof(ping) - 1};
+			wslay_event_queue_msg(ctx, &m);
+		}
 	}
 }
 
@@ -224,7 +232,7 @@ static void read_frames(struct sess *s)
 {
 	if (wslay_event_recv(s->ctx) != 0)
 		die("wslay_event_recv");
-	while (wslay_event_want_write(s->ctx)) /* a Pong for a Ping; never more */
+	while (wslay_event_want_write(s->ctx)) /* a Pong for a Ping, or --ping's Ping */
 		if (wslay_event_send(s->ctx) != 0)
 			die("wslay_event_send");
 }
@@ -544,14 +552,14 @@ static int fanout(int rounds, int server_pid)
 			answer[r] = h.done_ns - t0;
 			round_wait[r] = (rw1 - rw0) / 1e6;
 		}
-		long long until = now_ns() + ROUND_GAP_MS * 1000000LL;
+		long long until = now_ns() + gap_ms * 1000000LL;
 		while (now_ns() < until && !stop)
-			poll_once(ROUND_GAP_MS, on_http, &h); /* anything else that comes is read */
+			poll_once(gap_ms, on_http, &h); /* anything else that comes is read */
 	}
 	double cpu = cpu_ms_self() - cpu0, scpu, swait;
 	server_sched(server_pid, &scpu, &swait);
-	printf("fanout: %d sessions of HelperBot (all Ready in %.0f ms), %d renames (+%d not counted), %d ms apart\n",
-	       nsess, open_ms, rounds, WARMUP_ROUNDS, ROUND_GAP_MS);
+	printf("fanout: %d sessions of HelperBot (all Ready in %.0f ms), %d renames (+%d not counted), %d ms apart%s\n",
+	       nsess, open_ms, rounds, WARMUP_ROUNDS, gap_ms, ping_back ? ", each answered with a Ping" : "");
 	/* the renames during which the server never waited for its core: what it
 	 * does when the machine lets it (the rest follow the machine's load) */
 	size_t nq = 0;
@@ -600,7 +608,8 @@ static int fanout(int rounds, int server_pid)
 int main(int argc, char **argv)
 {
 	if (argc < 4 || (strcmp(argv[1], "hold") != 0 && strcmp(argv[1], "fanout") != 0)) {
-		fprintf(stderr, "usage: ws_load hold PORT N TOKEN | ws_load fanout PORT N ROUNDS [SERVER_PID]\n");
+		fprintf(stderr, "usage: ws_load hold PORT N TOKEN | ws_load fanout PORT N ROUNDS [SERVER_PID] [--gap MS] "
+				"[--ping]\n");
 		return 2;
 	}
 	port = (unsigned)atoi(argv[2]);
@@ -625,5 +634,14 @@ int main(int argc, char **argv)
 		token = argv[4];
 		return hold();
 	}
-	return fanout(atoi(argv[4]), argc > 5 ? atoi(argv[5]) : 0);
+	int server_pid = 0;
+	for (int i = 5; i < argc; i++) {
+		if (strcmp(argv[i], "--ping") == 0)
+			ping_back = true;
+		else if (strcmp(argv[i], "--gap") == 0 && i + 1 < argc)
+			gap_ms = atoi(argv[++i]);
+		else
+			server_pid = atoi(argv[i]);
+	}
+	return fanout(atoi(argv[4]), server_pid);
 }
