@@ -24,6 +24,21 @@ static struct event *pending, **pending_tail = &pending;
 static uint64_t last_seq;
 static void (*sink)(struct event *list);
 
+/* Does delivering json subscribe anyone to anything (events_effects' additions:
+ * ChannelCreate, ChannelGroupJoin, ServerCreate)? A frame that does not start
+ * with its type may: counted as one that does. */
+static bool adds_topics(const char *json)
+{
+	static const char *const adding[] = {"ChannelCreate\"", "ChannelGroupJoin\"", "ServerCreate\""};
+	static const char prefix[] = "{\"type\":\"";
+	if (strncmp(json, prefix, sizeof(prefix) - 1) != 0)
+		return true;
+	for (size_t i = 0; i < sizeof(adding) / sizeof(adding[0]); i++)
+		if (strncmp(json + sizeof(prefix) - 1, adding[i], strlen(adding[i])) == 0)
+			return true;
+	return false;
+}
+
 struct event *event_new(const char *const *topics, size_t ntopics, char *json)
 {
 	struct event *ev = calloc(1, sizeof(*ev));
@@ -37,6 +52,7 @@ struct event *event_new(const char *const *topics, size_t ntopics, char *json)
 			ev->ntopics++;
 	ev->json = json;
 	ev->len = strlen(json);
+	ev->adds_topics = adds_topics(json);
 	return ev;
 }
 

@@ -28,6 +28,7 @@ struct event {
 	size_t ntopics;
 	char *json;     /* the frame */
 	size_t len;
+	bool adds_topics; /* delivering it subscribes sessions to more topics (events_effects) */
 };
 
 /* A new event (topics copied, json owned); NULL when out of memory (json freed). */

@@ -17,6 +17,7 @@
  * authenticate and close entries (journal.h; never a token). */
 #include "gateway.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,8 +272,8 @@ static void deliver_to(struct gw *g, const struct event *ev, const struct ws_fra
 }
 
 /* Sends ev to every authenticated session subscribed to one of its topics, once
- * each, then applies what it does to their subscriptions. */
-static void deliver(const struct event *ev)
+ * each (but except), then applies what it does to their subscriptions. */
+static void deliver(const struct event *ev, const struct session *except)
 {
 	size_t n;
 	struct session **to = sessions_subscribed((const char *const *)ev->topics, ev->ntopics, &n);
@@ -283,7 +284,7 @@ static void deliver(const struct event *ev)
 	struct ws_frame *frame = ws_frame_text(ev->json, ev->len); /* one for all of them */
 	for (size_t i = 0; i < n; i++) { /* a copy: the effects may change the index */
 		struct session *s = to[i];
-		if (s->authenticated && (!ev->seq || ev->seq > s->ready_seq))
+		if (s != except && s->authenticated && (!ev->seq || ev->seq > s->ready_seq))
 			deliver_to(s->owner, ev, frame, &fx);
 	}
 	ws_frame_free(frame);
@@ -291,22 +292,58 @@ static void deliver(const struct event *ev)
 	free(to);
 }
 
+/* Committed (or pushed, gateway_push) events that add subscriptions when
+ * delivered (events.h, adds_topics), not delivered yet. */
+static atomic_int adding;
+
 static void deliver_job(void *arg)
 {
 	struct event *list = arg;
-	for (const struct event *ev = list; ev; ev = ev->next)
-		deliver(ev);
+	for (const struct event *ev = list; ev; ev = ev->next) {
+		deliver(ev, NULL);
+		if (ev->adds_topics)
+			atomic_fetch_sub(&adding, 1);
+	}
 	events_free(list);
 }
 
 /* The events sink (events.c): on the HTTP thread, under the server lock.
- * PERF: with no session past Authenticate the events are nobody's (one that
- * authenticates later has them in its Ready), and the gateway thread is not
- * woken for them: a write request costs what it cost before the gateway. */
+ * PERF: an event no session can hear does not wake the gateway thread (two
+ * context switches on a shared core: with 1 000 sessions open and none of them
+ * subscribed, a rename cost 50 % more CPU; docs/performance.md#gateway). A
+ * session hears an event when it holds one of its topics once the events
+ * before it are delivered. Every subscription is made under this lock (Ready's,
+ * Subscribe's) or by delivering an event that adds topics; so an event is
+ * nobody's when no session is past Authenticate (one that authenticates later
+ * has it in its Ready), or when no event adding topics is on its way and no
+ * session holds one of its topics now. */
 static void take_events(struct event *list)
 {
-	if (!sessions_any_authenticated() || ws_post(deliver_job, list) != 0)
-		events_free(list); /* nobody to tell, or the gateway is not running */
+	if (!sessions_any_authenticated()) {
+		events_free(list);
+		return;
+	}
+	struct event *keep = NULL, **tail = &keep;
+	while (list) {
+		struct event *ev = list;
+		list = ev->next;
+		ev->next = NULL;
+		if (ev->adds_topics)
+			atomic_fetch_add(&adding, 1);
+		if (ev->adds_topics || atomic_load(&adding) > 0 ||
+		    sessions_anyone_subscribed((const char *const *)ev->topics, ev->ntopics)) {
+			*tail = ev;
+			tail = &ev->next;
+		} else {
+			events_free(ev);
+		}
+	}
+	if (keep && ws_post(deliver_job, keep) != 0) { /* the gateway is not running */
+		for (const struct event *ev = keep; ev; ev = ev->next)
+			if (ev->adds_topics)
+				atomic_fetch_sub(&adding, 1);
+		events_free(keep);
+	}
 }
 
 /* ---- authentication, Ready ------------------------------------------------------------ */
@@ -345,6 +382,8 @@ static void send_ready(struct gw *g, const struct user *u)
 	}
 	g->online = true;
 	g->s->ready_seq = events_last_seq(); /* what Ready shows is never sent again */
+	for (size_t i = 0; i < r.ntopics; i++) /* under the lock: take_events sees them */
+		sessions_subscribe(g->s, r.topics[i]);
 	server_unlock();
 	g->invisible = u->status_presence && strcmp(u->status_presence, "Invisible") == 0;
 	send_text(g, r.json.buf, r.json.len);
@@ -353,11 +392,9 @@ static void send_ready(struct gw *g, const struct user *u)
 	if (first && !g->invisible) {
 		struct event *ev = events_presence(u->id, true, r.servers, r.nservers);
 		if (ev)
-			deliver(ev);
+			deliver(ev, g->s);
 		events_free(ev);
 	}
-	for (size_t i = 0; i < r.ntopics; i++)
-		sessions_subscribe(g->s, r.topics[i]);
 	sessions_ready(g->s);
 	ready_release(&r);
 }
@@ -465,7 +502,7 @@ static void typing(struct gw *g, const char *channel, bool begin)
 	jsonw_close(&sb, '}');
 	struct event *ev = event_new(topics, 1, strbuf_detach(&sb, NULL));
 	if (ev)
-		deliver(ev);
+		deliver(ev, NULL);
 	events_free(ev);
 }
 
@@ -478,13 +515,12 @@ static void subscribe(struct gw *g, const char *server_id)
 	if (g->s->bot)
 		return;
 	server_lock();
-	int member = store_member_get(server_id, g->s->user, &granted);
-	server_unlock();
-	if (member == 1) {
+	if (store_member_get(server_id, g->s->user, &granted) == 1) {
 		char topic[96];
 		snprintf(topic, sizeof(topic), "%su", server_id);
-		sessions_subscribe(g->s, topic);
+		sessions_subscribe(g->s, topic); /* under the lock: take_events sees it */
 	}
+	server_unlock();
 }
 
 /* The withhold_pong fault. PERF: the server lock only while a gateway fault is
@@ -563,7 +599,7 @@ static void on_closed(struct ws_conn *c, int code, const char *by)
 		server_unlock();
 		struct event *ev = rc ? NULL : events_presence(user, false, servers, n);
 		if (ev)
-			deliver(ev);
+			deliver(ev, NULL);
 		events_free(ev);
 		store_ids_free(servers, n);
 	}
@@ -660,6 +696,8 @@ static void push_job(void *arg)
 	}
 	ws_frame_free(frame);
 	events_effects_release(&fx);
+	if (p->ev->adds_topics)
+		atomic_fetch_sub(&adding, 1);
 	push_free(p);
 }
 
@@ -677,7 +715,12 @@ size_t gateway_push(enum gateway_target to, const char *value, char *json)
 	sessions_each(push_collect, p);
 	p->value = NULL; /* the caller's */
 	size_t n = p->n;
+	bool adds = p->ev->adds_topics; /* counted before the post: take_events (same lock) */
+	if (n && adds)
+		atomic_fetch_add(&adding, 1);
 	if (!n || ws_post(push_job, p) != 0) {
+		if (n && adds)
+			atomic_fetch_sub(&adding, 1);
 		push_free(p);
 		return 0;
 	}

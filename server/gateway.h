@@ -30,7 +30,9 @@ enum gateway_target {
  * selects now, among those whose Ready was sent; value is the user id or the
  * topic. Returns how many it was queued for (a session that ends before the
  * gateway thread gets to it misses it). What the event does to a session's
- * subscriptions applies, as for a published event (a Logout ends it). */
+ * subscriptions applies, as for a published event (a Logout ends it). Under
+ * the store lock, as every control handler runs (what the event subscribes
+ * sessions to is then counted before any later commit, gateway.c's adding). */
 size_t gateway_push(enum gateway_target to, const char *value, char *json);
 /* Ends the session with this id: a Close frame with code and reason (reason may
  * be NULL), or a bare drop for code -1. -1 when no session has this id. */

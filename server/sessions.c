@@ -321,6 +321,16 @@ struct session **sessions_subscribed(const char *const *topics, size_t n, size_t
 	return out;
 }
 
+bool sessions_anyone_subscribed(const char *const *topics, size_t n)
+{
+	bool any = false;
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < n && !any; i++)
+		any = *index_find(topics[i]) != NULL;
+	pthread_mutex_unlock(&lock);
+	return any;
+}
+
 bool sessions_any_authenticated(void) { return atomic_load_explicit(&authenticated, memory_order_relaxed) > 0; }
 
 bool sessions_match(const struct session *s, const char *const *topics, size_t n)

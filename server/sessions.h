@@ -74,6 +74,8 @@ bool sessions_match(const struct session *s, const char *const *topics, size_t n
  * order they subscribed to the first topic that has them; *count of them, in an
  * array the caller frees (NULL when none, or out of memory). */
 struct session **sessions_subscribed(const char *const *topics, size_t n, size_t *count);
+/* Any thread: does a session hold one of topics[0..n) now? */
+bool sessions_anyone_subscribed(const char *const *topics, size_t n);
 /* Any thread: is a session past Authenticate? (A session counts from
  * sessions_authenticate, before its Ready is built under the store lock, so a
  * reader holding that lock sees every session whose Ready was built before.) */

@@ -1,7 +1,8 @@
 /* test_events.c: unit tests for server/events.c - the frames of events.md §5.2
  * and §5.4 byte for byte with their topics, publishing (nothing before COMMIT,
  * nothing after a rollback, commit order and seq), and what each event does to
- * the subscriptions of a session that receives it (§5.1). */
+ * the subscriptions of a session that receives it (§5.1), which an event says
+ * before it is delivered (adds_topics). */
 #include <check.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -215,6 +216,14 @@ START_TEST(effects_table)
 	ck_assert_pstr_eq(fx.add_bot, effects[_i].add_bot);
 	expect_list(fx.add, fx.nadd, effects[_i].add);
 	expect_list(fx.remove, fx.nremove, effects[_i].remove);
+	/* adds_topics (what the gateway's filter trusts) says exactly whether the
+	 * effects subscribe anyone; a frame without its type first counts as one */
+	const char *topics[] = {"T"};
+	struct event *ev = event_new(topics, 1, strdup(effects[_i].json));
+	ck_assert_ptr_nonnull(ev);
+	bool adds = fx.nadd || fx.add_bot || strncmp(effects[_i].json, "{\"type\":", 8) != 0;
+	ck_assert_msg(ev->adds_topics == adds, "%s: adds_topics %d", effects[_i].json, ev->adds_topics);
+	events_free(ev);
 	events_effects_release(&fx);
 }
 END_TEST

@@ -50,6 +50,9 @@ START_TEST(each_subscriber_once_in_subscription_order)
 	expect_subscribed(rev, 2, "a,c,b");
 	expect_subscribed(none, 1, "");
 	expect_subscribed(both, 0, "");
+	ck_assert(sessions_anyone_subscribed(both, 2));
+	ck_assert(sessions_anyone_subscribed((const char *[]){"T9", "T2"}, 2));
+	ck_assert(!sessions_anyone_subscribed(none, 1));
 	ck_assert(sessions_match(a, both, 2));
 	ck_assert(!sessions_match(b, (const char *[]){"T2"}, 1));
 }
@@ -68,6 +71,7 @@ START_TEST(unsubscribe_and_remove_leave_the_index)
 	sessions_remove(b);
 	expect_subscribed(t1, 1, "");
 	expect_subscribed(t2, 1, "");
+	ck_assert(!sessions_anyone_subscribed(t2, 1));
 	sessions_subscribe(a, "T2"); /* an emptied topic comes back */
 	expect_subscribed(t2, 1, "a");
 	ck_assert_uint_eq(a->ntopics, 1);
