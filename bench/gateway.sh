@@ -49,39 +49,12 @@ die() { echo "gateway bench: $*" >&2; exit 1; }
 for tool in cc taskset; do
 	command -v "$tool" >/dev/null 2>&1 || die "'$tool' is missing (bash scripts/deps.sh test installs it)"
 done
-[ -f /usr/include/wslay/wslay.h ] || die "libwslay-dev is missing (bash scripts/deps.sh build)"
-
-if [ -n "${STOAT_MOCK_BIN:-}" ]; then
-	bin=$STOAT_MOCK_BIN
-else
-	bin=$root/build/stoat-mock
-	echo "gateway bench: building $bin" >&2
-	cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOAT_TESTS=OFF >/dev/null
-	cmake --build "$root/build" -j"$(nproc 2>/dev/null || echo 2)" --target stoat-mock >/dev/null
-fi
-[ -x "$bin" ] || die "no stoat-mock binary at '$bin' (build it, or set STOAT_MOCK_BIN)"
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_binary
 [ -z "$compare" ] || [ -x "$compare" ] || die "--compare: no executable at '$compare'"
-
-# N sessions: N sockets in the server and N in ws_load, plus the rest
-need=$((sessions + 256))
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
-	ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-	[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$need" ] ||
-		die "the open file limit ($(ulimit -n)) is below $need: raise it (ulimit -n)"
-fi
-
-prio=()
-if nice -n -10 true 2>/dev/null && [ "$(nice -n -10 nice)" -lt "$(nice)" ]; then prio=(nice -n -10); fi
-if [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
-	srv_pin=("${prio[@]}" taskset -c 0)
-	cli_pin=("${prio[@]}" taskset -c 1)
-	pinning="server on core 0, ws_load on core 1"
-else
-	srv_pin=("${prio[@]}")
-	cli_pin=("${prio[@]}")
-	pinning="one core: nothing pinned"
-fi
-[ ${#prio[@]} -gt 0 ] && pinning="$pinning, both at nice -10"
+bench_nofile $((sessions + 256)) # N sockets in the server and N in ws_load, plus the rest
+bench_pinning ws_load
 
 work=$(mktemp -d /tmp/stoat-gwbench.XXXXXX)
 pids=()
@@ -93,7 +66,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/ws_load" "$root/bench/ws_load.c" -lwslay
+bench_ws_load "$work/ws_load"
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/probe" "$root/bench/probe.c"
 
 rss_kb() { awk '$1 == "VmRSS:" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }

@@ -49,10 +49,11 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ "$idle" -gt 0 ]; then
-	cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/ws_load" "$root/bench/ws_load.c" -lwslay
-	if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((idle + 256)) ]; then
-		ulimit -n $((idle + 256)) 2>/dev/null || { echo "instructions.sh: raise the open file limit" >&2; exit 1; }
-	fi
+	die() { echo "instructions.sh: $*" >&2; exit 1; }
+	# shellcheck source=bench/lib.sh
+	. "$root/bench/lib.sh"
+	bench_ws_load "$work/ws_load"
+	bench_nofile $((idle + 256))
 fi
 
 bot=01J0H3HPB0T5T0KEN000000AAA

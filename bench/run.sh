@@ -70,35 +70,11 @@ for tool in wrk curl cc pkg-config taskset; do
 done
 pkg-config --exists libmicrohttpd || die "libmicrohttpd-dev is missing (bash scripts/deps.sh build)"
 
-if [ -n "${STOAT_MOCK_BIN:-}" ]; then
-	bin=$STOAT_MOCK_BIN
-else
-	bin=$root/build/stoat-mock
-	echo "bench: building $bin" >&2
-	cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOAT_TESTS=OFF >/dev/null
-	cmake --build "$root/build" -j"$(nproc 2>/dev/null || echo 2)" --target stoat-mock >/dev/null
-fi
-[ -x "$bin" ] || die "no stoat-mock binary at '$bin' (build it, or set STOAT_MOCK_BIN)"
-
-# Server on one core, wrk on another; on a single core nothing is pinned. Both
-# run at nice -10 where allowed (root), so that whatever else runs on the machine
-# (a build, a test suite) takes little from the two processes being measured.
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+bench_binary
+bench_pinning wrk
 ncpu=$(nproc 2>/dev/null || echo 1)
-prio=()
-priority="normal priority"
-if nice -n -10 true 2>/dev/null && [ "$(nice -n -10 nice)" -lt "$(nice)" ]; then
-	prio=(nice -n -10)
-	priority="both at nice -10"
-fi
-if [ "$ncpu" -ge 2 ]; then
-	srv_pin=("${prio[@]}" taskset -c 0)
-	cli_pin=("${prio[@]}" taskset -c 1)
-	pinning="server on core 0, wrk on core 1, $priority"
-else
-	srv_pin=("${prio[@]}")
-	cli_pin=("${prio[@]}")
-	pinning="one core: nothing pinned (figures are not comparable with a 2-core run), $priority"
-fi
 
 work=$(mktemp -d /tmp/stoat-bench.XXXXXX)
 pids=()
@@ -119,15 +95,8 @@ mhd_flags=$(pkg-config --cflags --libs libmicrohttpd)
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/limit" "$root/bench/limit.c" $mhd_flags -lpthread
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/probe" "$root/bench/probe.c"
 if [ "$idle" -gt 0 ]; then
-	[ -f /usr/include/wslay/wslay.h ] || die "libwslay-dev is missing (bash scripts/deps.sh build)"
-	cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$work/ws_load" "$root/bench/ws_load.c" -lwslay
-	# N sockets in each server with sessions and N in each holder, plus the rest
-	need=$((2 * idle + 512))
-	if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
-		ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-		[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$need" ] ||
-			die "the open file limit ($(ulimit -n)) is below $need: raise it (ulimit -n)"
-	fi
+	bench_ws_load "$work/ws_load"
+	bench_nofile $((2 * idle + 512)) # N sockets in each server with sessions and in each holder
 fi
 
 # ---- scenarios --------------------------------------------------------------------
@@ -284,7 +253,7 @@ for s in "${scenarios[@]}"; do
 		continue
 	fi
 	for k in mem file cmp idle cmpidle; do
-		[ -n "${port[$k]:-}" ] && [ -n "${status[$k.$name]:-}" ] || continue
+		if [ -z "${port[$k]:-}" ] || [ -z "${status[$k.$name]:-}" ]; then continue; fi
 		got=${status[$k.$name]} want=${expect[$name]}
 		case "$want" in 2xx) [[ "$got" == 2?? ]] && continue ;; *) [ "$got" = "$want" ] && continue ;; esac
 		die "${label[$k]} answered $got to '$(field "$s" 1)', expected $want"
@@ -508,7 +477,7 @@ if [ "$idle" -gt 0 ]; then
 	for k in idle cmpidle; do
 		[ -n "${port[$k]:-}" ] || continue
 		base=mem
-		[ "$k" = cmpidle ] && base=cmp
+		[ "$k" = cmpidle ] && base="cmp"
 		echo "  ${label[$k]}: ${held[$k]}"
 		for c in 32 1; do
 			a=$(m "$k" get "$c" 4) b=$(m "$base" get "$c" 4)
