@@ -6,29 +6,24 @@
  * join, then the joined user's rename) still reaches it, and one nobody holds
  * is not sent. The session is real: ws.c over a loopback TCP connection, read
  * with a wslay client, authenticated from the bundled fixtures. */
-#include <arpa/inet.h>
 #include <check.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
-
-#include <wslay/wslay.h>
 
 #include "config.h"
 #include "events.h"
+#include "fixture_store.h"
 #include "fixtures.h"
 #include "gateway.h"
 #include "lock.h"
 #include "store.h"
 #include "suite.h"
 #include "ws.h"
+#include "wsread.h"
 
 #define HELPER "01J0H3HPB0T5T0KEN000000AAA"
 #define GROUP "01J1GR0VP00000000000000001"
@@ -36,38 +31,10 @@
 /* ---- a blocking reader ------------------------------------------------------------- */
 
 struct reader {
-	int fd;
+	int fd; /* first: wsread.h */
 	char *got[16];
 	int n;
 };
-
-static ssize_t c_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
-{
-	(void)flags;
-	struct reader *r = user;
-	ssize_t n = recv(r->fd, buf, len, MSG_DONTWAIT);
-	if (n > 0)
-		return n;
-	wslay_event_set_error(ctx, n < 0 && errno == EAGAIN ? WSLAY_ERR_WOULDBLOCK : WSLAY_ERR_CALLBACK_FAILURE);
-	return -1;
-}
-
-static ssize_t c_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
-{
-	(void)ctx;
-	(void)data;
-	(void)flags;
-	(void)user;
-	return (ssize_t)len;
-}
-
-static int c_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user)
-{
-	(void)ctx;
-	(void)user;
-	memset(buf, 0x5a, len);
-	return 0;
-}
 
 static void c_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
 {
@@ -77,8 +44,6 @@ static void c_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_r
 		r->got[r->n++] = strndup((const char *)arg->msg, arg->msg_length);
 }
 
-static const struct wslay_event_callbacks client_callbacks = {c_recv, c_send, c_genmask, NULL, NULL, NULL, c_msg};
-
 static struct reader rd;
 static wslay_event_context_ptr rctx;
 static int sv[2];
@@ -86,11 +51,8 @@ static int sv[2];
 /* Reads until n messages are in, or ms pass without one. */
 static void read_until(int n, int ms)
 {
-	while (rd.n < n) {
-		struct pollfd p = {rd.fd, POLLIN, 0};
-		if (poll(&p, 1, ms) != 1 || wslay_event_recv(rctx) != 0)
-			break;
-	}
+	while (rd.n < n && wsread_some(rctx, rd.fd, ms))
+		;
 }
 
 /* ---- holding the gateway thread ------------------------------------------------------ */
@@ -135,31 +97,16 @@ static void no_close(void *handle) { (void)handle; }
 
 static void setup(void)
 {
-	bool fresh;
-	char *why = NULL, err[400];
+	char err[400];
 	config_defaults(&config);
-	ck_assert_msg(store_open(":memory:", &fresh, &why) == 0, "store_open: %s", why ? why : "?");
-	ck_assert_int_eq(store_begin(), 0);
-	ck_assert_int_eq(fixtures_load_text(embedded_default_fixtures, strlen(embedded_default_fixtures), err,
-					    sizeof(err)),
-			 0);
-	ck_assert_int_eq(store_commit(), 0);
+	fixture_store_open();
 	ck_assert_int_eq(gateway_start(err, sizeof(err)), 0);
 
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t al = sizeof(a);
-	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(listen(l, 1), 0);
-	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a, &al), 0);
-	sv[1] = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_eq(connect(sv[1], (struct sockaddr *)&a, sizeof(a)), 0);
-	sv[0] = accept(l, NULL, NULL);
-	close(l);
+	wsread_pair(sv, 0);
 
 	memset(&rd, 0, sizeof(rd));
 	rd.fd = sv[1];
-	ck_assert_int_eq(wslay_event_context_client_init(&rctx, &client_callbacks, &rd), 0);
+	rctx = wsread_open(c_msg, &rd);
 	/* bob: a recipient of the group, who knows nothing of HelperBot yet */
 	ws_adopt(sv[0], NULL, 0, NULL, no_close, "/", "version=1&format=json&token=bob-session");
 	read_until(2, 3000);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "fixture_store.h"
 #include "fixtures.h"
 #include "store.h"
 #include "suite.h"
@@ -32,14 +33,7 @@ static void sink(struct event *list)
 
 static void setup(void)
 {
-	bool fresh;
-	char *why = NULL, err[400];
-	ck_assert_msg(store_open(":memory:", &fresh, &why) == 0, "store_open: %s", why ? why : "?");
-	ck_assert_int_eq(store_begin(), 0);
-	ck_assert_int_eq(fixtures_load_text(embedded_default_fixtures, strlen(embedded_default_fixtures), err,
-					    sizeof(err)),
-			 0);
-	ck_assert_int_eq(store_commit(), 0);
+	fixture_store_open();
 	events_set_sink(sink);
 }
 

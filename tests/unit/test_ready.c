@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "fixture_store.h"
 #include "fixtures.h"
 #include "ready.h"
 #include "sessions.h"
@@ -24,15 +25,8 @@
 
 static void setup(void)
 {
-	bool fresh;
-	char *why = NULL, err[400];
 	config_defaults(&config);
-	ck_assert_msg(store_open(":memory:", &fresh, &why) == 0, "store_open: %s", why ? why : "?");
-	ck_assert_int_eq(store_begin(), 0);
-	ck_assert_msg(fixtures_load_text(embedded_default_fixtures, strlen(embedded_default_fixtures), err,
-					 sizeof(err)) == 0,
-		      "fixtures: %s", err);
-	ck_assert_int_eq(store_commit(), 0);
+	fixture_store_open();
 }
 
 static void teardown(void)

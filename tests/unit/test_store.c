@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture_store.h"
 #include "fixtures.h"
 #include "store.h"
 #include "store_internal.h" /* store_db(): the transaction state */
@@ -26,15 +27,7 @@
 
 static void setup(void)
 {
-	bool fresh;
-	char *why = NULL, err[400];
-	ck_assert_msg(store_open(":memory:", &fresh, &why) == 0, "store_open: %s", why ? why : "?");
-	ck_assert(fresh);
-	ck_assert_int_eq(store_begin(), 0);
-	ck_assert_msg(fixtures_load_text(embedded_default_fixtures, strlen(embedded_default_fixtures), err,
-					 sizeof(err)) == 0,
-		      "fixtures: %s", err);
-	ck_assert_int_eq(store_commit(), 0);
+	fixture_store_open();
 }
 
 static void teardown(void) { store_close(); }

@@ -2,27 +2,22 @@
  * straight to the socket (ws_send_frame), what the socket does not take of it
  * (the tail) written before anything else, frames queued through wslay behind
  * it, and the queue bound - over a loopback TCP connection whose buffers are
- * small, so that frames meet a full socket and are written in part. The reading end frames with wslay (a
- * client context) and must see every message whole and in the order sent. */
-#include <arpa/inet.h>
+ * small, so that frames meet a full socket and are written in part. The reading
+ * end frames with wslay (a client context, tests/support/wsread.h) and must see
+ * every message whole and in the order sent. */
 #include <check.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
-
-#include <wslay/wslay.h>
 
 #include "config.h"
 #include "suite.h"
 #include "ws.h"
+#include "wsread.h"
 
 /* ---- the server side: ws.c with handlers that remember ----------------------------- */
 
@@ -107,39 +102,11 @@ static int post_next(int first)
 /* ---- the client side ------------------------------------------------------------------- */
 
 struct reader {
-	int fd;
+	int fd;     /* first: wsread.h */
 	int next;   /* the message expected next */
 	bool bad;
 	char why[128];
 };
-
-static ssize_t c_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
-{
-	(void)flags;
-	struct reader *r = user;
-	ssize_t n = recv(r->fd, buf, len, MSG_DONTWAIT);
-	if (n > 0)
-		return n;
-	wslay_event_set_error(ctx, n < 0 && errno == EAGAIN ? WSLAY_ERR_WOULDBLOCK : WSLAY_ERR_CALLBACK_FAILURE);
-	return -1;
-}
-
-static ssize_t c_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
-{
-	(void)ctx;
-	(void)data;
-	(void)flags;
-	(void)user;
-	return (ssize_t)len; /* the client sends nothing that matters here */
-}
-
-static int c_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user)
-{
-	(void)ctx;
-	(void)user;
-	memset(buf, 0x5a, len);
-	return 0;
-}
 
 static void c_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *arg, void *user)
 {
@@ -155,8 +122,6 @@ static void c_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_r
 	r->next++;
 }
 
-static const struct wslay_event_callbacks client_callbacks = {c_recv, c_send, c_genmask, NULL, NULL, NULL, c_msg};
-
 static int sv[2];
 
 static void setup(void)
@@ -164,19 +129,7 @@ static void setup(void)
 	config_defaults(&config);
 	char err[128];
 	ck_assert_int_eq(ws_start(&handlers, err, sizeof(err)), 0);
-	int l = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t al = sizeof(a);
-	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(listen(l, 1), 0);
-	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a, &al), 0);
-	sv[1] = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	ck_assert_int_eq(connect(sv[1], (struct sockaddr *)&a, sizeof(a)), 0);
-	sv[0] = accept(l, NULL, NULL);
-	ck_assert_int_ge(sv[0], 0);
-	close(l);
-	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	wsread_pair(sv, 4096);
 	conn = NULL;
 	closed = false;
 	ws_adopt(sv[0], NULL, 0, NULL, no_close, "/", "");
@@ -200,16 +153,13 @@ START_TEST(frames_and_queue_in_order)
 {
 	int nmessages = 2000, posted = 0;
 	struct reader r = {.fd = sv[1]};
-	wslay_event_context_ptr ctx;
-	ck_assert_int_eq(wslay_event_context_client_init(&ctx, &client_callbacks, &r), 0);
+	wslay_event_context_ptr ctx = wsread_open(c_msg, &r);
 	while (r.next < nmessages && !r.bad) {
 		/* a job per read, two ahead: the loop writes what waits between two jobs,
 		 * so frames meet an empty queue, a full socket, or a waiting tail */
 		while (posted < nmessages && posted < r.next + 2 * PER_JOB + 8)
 			posted = post_next(posted);
-		struct pollfd p = {sv[1], POLLIN, 0};
-		ck_assert_msg(poll(&p, 1, 3000) == 1, "stalled after %d messages", r.next);
-		ck_assert_int_eq(wslay_event_recv(ctx), 0);
+		ck_assert_msg(wsread_some(ctx, sv[1], 3000), "stalled after %d messages", r.next);
 	}
 	ck_assert_msg(!r.bad, "%s", r.why);
 	wslay_event_context_free(ctx);
