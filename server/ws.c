@@ -36,6 +36,9 @@
  * bytes to be written, before the socket is dropped anyway */
 #define CLOSE_WAIT_MS 1000
 #define FLUSH_WAIT_MS 5000
+/* how long an ended connection's socket is read and discarded, waiting for the
+ * peer to close it (see linger) */
+#define LINGER_MS 1000
 
 enum conn_state {
 	CONN_OPEN,
@@ -60,6 +63,8 @@ struct ws_conn {
 	bool client_closed; /* the peer sent the first Close */
 	bool dirty;
 	bool in_recv;       /* inside wslay_event_recv (its callbacks): no writing */
+	bool eof;           /* the peer closed the connection, or it failed */
+	bool lingering;     /* ended: only its socket is left, read until the peer closes */
 	long long end_at;   /* ms (monotonic) the current state gives up; 0: none */
 	long long timer_at; /* ws_timer; 0: none */
 	void (*timer_fn)(struct ws_conn *c, void *arg);
@@ -91,6 +96,8 @@ static struct ws_conn *dirty;
  * the loop looks for the next deadline among them only, not among every idle
  * session at every wake-up. */
 static struct ws_conn timed = {.tprev = &timed, .tnext = &timed};
+/* ended connections whose sockets linger (prev/next) */
+static struct ws_conn lingering = {.prev = &lingering, .next = &lingering};
 
 static long long mono_ms(void)
 {
@@ -146,9 +153,10 @@ static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
 		;
 	if (r > 0)
 		return r;
-	wslay_event_set_error(ctx, r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? WSLAY_ERR_WOULDBLOCK
-										      : WSLAY_ERR_CALLBACK_FAILURE);
-	return -1; /* 0: the peer closed the TCP connection */
+	bool again = r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+	c->eof = !again; /* 0: the peer closed the TCP connection */
+	wslay_event_set_error(ctx, again ? WSLAY_ERR_WOULDBLOCK : WSLAY_ERR_CALLBACK_FAILURE);
+	return -1;
 }
 
 /* PERF: wslay sends a frame in two calls, its header (WSLAY_MSG_MORE) and then
@@ -213,10 +221,58 @@ static const struct wslay_event_callbacks callbacks = {
 
 /* ---- ending ---------------------------------------------------------------------- */
 
-static void finish(struct ws_conn *c)
+/* Closes the socket of an ended connection and frees it. */
+static void release(struct ws_conn *c)
 {
 	if (c->in_epoll)
 		epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	timed_remove(c);
+	if (c->lingering) {
+		c->prev->next = c->next;
+		c->next->prev = c->prev;
+	}
+	close(c->fd);
+	free(c);
+}
+
+/* Reads and discards what a lingering socket has; closes it at the peer's end. */
+static void drain(struct ws_conn *c)
+{
+	char buf[4096];
+	ssize_t r;
+	while ((r = recv(c->fd, buf, sizeof(buf), 0)) > 0 || (r < 0 && errno == EINTR))
+		;
+	if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+		release(c);
+}
+
+/* A socket closed while the peer's bytes wait unread is reset by the kernel, and
+ * the peer may lose what was sent last (the Close 1009 answering a message too
+ * long, still arriving; an Error frame before a drop), or fail its own sending
+ * first. So an ended connection's socket is shut for writing (what was sent goes,
+ * then the FIN) and read and discarded until the peer closes it, LINGER_MS at
+ * most, unless the peer has closed it already or the gateway is stopping. */
+static void linger(struct ws_conn *c)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+	if (c->eof || stopping || shutdown(c->fd, SHUT_WR) != 0 ||
+	    epoll_ctl(epfd, c->in_epoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev) != 0) {
+		release(c);
+		return;
+	}
+	c->in_epoll = true;
+	c->lingering = true;
+	c->prev = lingering.prev;
+	c->next = &lingering;
+	lingering.prev->next = c;
+	lingering.prev = c;
+	c->end_at = mono_ms() + LINGER_MS;
+	timed_add(c);
+	drain(c);
+}
+
+static void finish(struct ws_conn *c)
+{
 	int code = -1;
 	const char *by = "client";
 	if (c->dropped) {
@@ -241,11 +297,13 @@ static void finish(struct ws_conn *c)
 	c->next->prev = c->prev;
 	timed_remove(c);
 	wslay_event_context_free(c->ctx);
-	close(c->fd);
+	c->ctx = NULL;
 	sessions_unreserve();
 	free(c->extra);
 	free(c->tail);
-	free(c);
+	c->extra = NULL;
+	c->tail = NULL;
+	linger(c);
 }
 
 /* Bytes waiting to be written: a frame's tail, and what wslay has queued. */
@@ -641,6 +699,11 @@ static void run_timers(long long now)
 {
 	for (struct ws_conn *c = timed.tnext, *next; c != &timed; c = next) {
 		next = c->tnext; /* a timer may set a deadline again: c stays where it is */
+		if (c->lingering) {
+			if (c->end_at <= now)
+				release(c);
+			continue;
+		}
 		if (c->timer_at && c->timer_at <= now && !c->end) {
 			c->timer_at = 0;
 			c->timer_fn(c, c->timer_arg);
@@ -673,6 +736,10 @@ static void *loop(void *arg)
 				stop = run_jobs();
 				continue;
 			}
+			if (c->lingering) {
+				drain(c);
+				continue;
+			}
 			if (c->end)
 				continue;
 			if ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && recv_frames(c) < 0)
@@ -693,6 +760,8 @@ static void *loop(void *arg)
 	pthread_mutex_unlock(&inbox_lock);
 	run_jobs();
 	settle_all();
+	while (lingering.next != &lingering)
+		release(lingering.next);
 	return NULL;
 }
 
