@@ -360,7 +360,8 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		}
 		/* events.md §5.2: UserUpdate, with the discriminator when the name changed
 		 * beyond case (DIFF: ASCII case, as names_rename) */
-		events_user_renamed(&u, !old_name || strcasecmp(old_name, u.username) != 0);
+		if (events_listened())
+			events_user_renamed(&u, !old_name || strcasecmp(old_name, u.username) != 0);
 	}
 	if (ed->public_ < 0 && ed->analytics < 0 && !ed->interactions_url && !ed->oauth2 && !remove)
 		goto done;
@@ -409,7 +410,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		e = err_database(&rp->err, "update_one_by_id", "bots", NULL);
 		goto out;
 	}
-	if (remove & REMOVE_TOKEN)
+	if ((remove & REMOVE_TOKEN) && events_listened())
 		events_logout(b.id); /* events.md §5.2: Logout, then the sessions end */
 	if (shown_oauth2) {
 		free(b.oauth2);
@@ -466,7 +467,8 @@ enum err bots_delete(struct request *rq, struct reply *rp)
 		e = err_database(&rp->err, "delete_one_by_id", "bots", NULL);
 		goto out;
 	}
-	events_user_deleted(u.id); /* events.md §5.2: the sockets stay open */
+	if (events_listened())
+		events_user_deleted(u.id); /* events.md §5.2: the sockets stay open */
 	e = ERR_OK;
 out:
 	bot_release(&b);
@@ -559,7 +561,7 @@ static enum err invite_to_server(struct request *rq, struct reply *rp, const cha
 	}
 	if (store_member_add(s.id, bot_id))
 		e = err_database(&rp->err, "insert_one", "server_members", NULL);
-	else
+	else if (events_listened())
 		events_server_joined(s.id, bot_id); /* ServerMemberJoin, ServerCreate */
 out:
 	server_row_release(&s);
@@ -625,7 +627,7 @@ static enum err invite_to_group(struct request *rq, struct reply *rp, const char
 	}
 	if (store_recipient_add(c.id, bot_id))
 		e = err_database(&rp->err, "update_one_by_id", "channels", NULL);
-	else
+	else if (events_listened())
 		events_group_joined(c.id, bot_id); /* ChannelGroupJoin, ChannelCreate */
 out:
 	channel_row_release(&c);

@@ -14,6 +14,7 @@
 
 #include "jsonw.h"
 #include "ready.h"
+#include "sessions.h"
 #include "store.h"
 #include "store_gateway.h"
 #include "strbuf.h"
@@ -102,6 +103,7 @@ void events_discard(void)
 
 uint64_t events_last_seq(void) { return last_seq; }
 void events_set_sink(void (*fn)(struct event *list)) { sink = fn; }
+bool events_listened(void) { return sink && sessions_count() > 0; }
 
 /* ---- renderers ------------------------------------------------------------------ */
 

@@ -46,6 +46,13 @@ void events_discard(void);
 uint64_t events_last_seq(void);
 /* Where committed events go (the gateway); without a sink they are freed. */
 void events_set_sink(void (*sink)(struct event *list));
+/* Could an event published now reach a session? False while the gateway is not
+ * running or no session is open: an event published then would be sent to
+ * nobody, since a session that opens later builds its Ready under the server
+ * lock, after this request commits, and is never sent what its Ready already
+ * shows (ready_seq). The bots API renders its events only when this is true
+ * (PERF: a rename cost 19 000 instructions more without it). */
+bool events_listened(void);
 
 /* ---- events.md §5.2: what the bots API publishes ------------------------------------ */
 
