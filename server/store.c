@@ -31,11 +31,16 @@ static size_t ncache;
 /* PERF: the session lookup runs on every request with x-session-token (a join
  * and 15 columns: 12 500 instructions, a fifth of a GET /bots/{id}), and a test
  * suite sends the same token over and over. The last user found is kept and
- * handed out again while no row of users or sessions can have changed. Only an
- * in-memory database, which no other connection can write, uses the cache, and
- * two counts prove nothing changed:
- *   - the update hook counts the rows written to users and sessions (mine) and
- *     to every other table (other);
+ * handed out again while neither its row of users nor any row of sessions can
+ * have changed. Only an in-memory database, which no other connection can write,
+ * uses the cache, and two counts prove nothing changed:
+ *   - the update hook counts the rows written to sessions, inserted into users
+ *     or written to the kept user's row (mine), and every other row written
+ *     (other): another user's row, updated or deleted, cannot change what the
+ *     join finds (users.id is its primary key, so no other row can come to hold
+ *     the kept user's id before that user's own row is written; no statement
+ *     writes users with OR REPLACE, whose deletions the hook does not see). So a
+ *     rename of a bot leaves its owner's session cached;
  *   - sqlite3_total_changes64() counts every row written through the connection,
  *     including those the hook never sees (a DELETE without WHERE).
  * The kept user is valid while mine has not moved and total moved exactly as
@@ -48,6 +53,7 @@ static struct {
 	bool on;                     /* store_open: an in-memory database */
 	char *token;                 /* NULL: nothing kept */
 	struct user u;
+	sqlite3_int64 rowid;         /* u's row in users */
 	sqlite3_int64 total, mine, other; /* the counts when it was read */
 } last_session;
 static sqlite3_int64 rows_mine, rows_other; /* written, as the update hook saw them */
@@ -62,10 +68,9 @@ static void last_session_clear(void)
 static void count_row(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
 {
 	(void)arg;
-	(void)op;
 	(void)dbname;
-	(void)rowid;
-	if (strcmp(table, "users") == 0 || strcmp(table, "sessions") == 0)
+	if (strcmp(table, "sessions") == 0 ||
+	    (strcmp(table, "users") == 0 && (op == SQLITE_INSERT || rowid == last_session.rowid)))
 		rows_mine++;
 	else
 		rows_other++;
@@ -433,8 +438,9 @@ static int bind_user(sqlite3_stmt *st, int i, const struct user *v, enum field_r
 	return i;
 }
 
-/* Runs a one-row user query with one text parameter. */
-static int user_query(const char *sql, const char *arg, struct user *u)
+/* Runs a one-row user query with one text parameter; with rowid, the query's
+ * last column (the row's rowid) goes there. */
+static int user_query(const char *sql, const char *arg, struct user *u, sqlite3_int64 *rowid)
 {
 	sqlite3_stmt *st = store_stmt(sql);
 	if (!st)
@@ -443,6 +449,8 @@ static int user_query(const char *sql, const char *arg, struct user *u)
 	int rc = sqlite3_step(st), found = 0;
 	if (rc == SQLITE_ROW) {
 		read_user(st, u);
+		if (rowid)
+			*rowid = sqlite3_column_int64(st, sqlite3_column_count(st) - 1);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
 		found = -1;
@@ -453,11 +461,11 @@ static int user_query(const char *sql, const char *arg, struct user *u)
 
 static const char SQL_USER_GET[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?";
 static const char SQL_USER_BY_SESSION[] =
-	"SELECT " USER_COLS " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = ?";
+	"SELECT " USER_COLS ", u.rowid FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = ?";
 static const char SQL_USER_BY_BOT_TOKEN[] =
 	"SELECT " USER_COLS " FROM bots b JOIN users u ON u.id = b.id WHERE b.token = ?";
 
-int store_user_get(const char *id, struct user *u) { return user_query(SQL_USER_GET, id, u); }
+int store_user_get(const char *id, struct user *u) { return user_query(SQL_USER_GET, id, u, NULL); }
 
 /* The session cache above: a hit is the user last found (or a copy of it). */
 int store_user_by_session(const char *token, struct user *u, const struct user **found_user)
@@ -477,9 +485,11 @@ int store_user_by_session(const char *token, struct user *u, const struct user *
 		if (user_copy(u, &last_session.u))
 			return 1;
 	}
-	int found = user_query(SQL_USER_BY_SESSION, token, u);
+	sqlite3_int64 rowid = 0;
+	int found = user_query(SQL_USER_BY_SESSION, token, u, &rowid);
 	if (found == 1 && cacheable) {
 		last_session_clear();
+		last_session.rowid = rowid;
 		last_session.token = strdup(token);
 		if (!last_session.token || !user_copy(&last_session.u, u))
 			last_session_clear();
@@ -491,7 +501,7 @@ int store_user_by_session(const char *token, struct user *u, const struct user *
 }
 int store_user_by_bot_token(const char *token, struct user *u)
 {
-	return user_query(SQL_USER_BY_BOT_TOKEN, token, u);
+	return user_query(SQL_USER_BY_BOT_TOKEN, token, u, NULL);
 }
 
 static const char SQL_USER_INSERT[] =

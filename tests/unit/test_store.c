@@ -62,6 +62,10 @@ static const struct {
 	{"a bots row", "UPDATE bots SET public = 1 WHERE id = '" HELPER "'", "alice", "bob"},
 	{"a new user", "INSERT INTO users (id, username, discriminator, seq) VALUES ('01J0NEWUSER000000000000000', 'dan', '0004', 99)", "alice", "bob"},
 	{"alice renamed", "UPDATE users SET username = 'alice2' WHERE id = '" ALICE "'", "alice2", "bob"},
+	{"bob renamed", "UPDATE users SET username = 'bob2' WHERE id = '" BOB "'", "alice", "bob2"},
+	{"bob deleted", "DELETE FROM users WHERE id = '" BOB "'", "alice", NULL},
+	{"every user renamed", "UPDATE users SET username = 'x' || username", "xalice", "xbob"},
+	{"alice deleted and her id given to bob", "BEGIN; DELETE FROM users WHERE id = '" ALICE "'; UPDATE users SET id = '" ALICE "' WHERE id = '" BOB "'; COMMIT", "bob", NULL},
 	{"her session deleted", "DELETE FROM sessions WHERE token = 'alice-session'", NULL, "bob"},
 	{"every session, no WHERE", "DELETE FROM sessions", NULL, NULL},
 	{"every user, no WHERE", "DELETE FROM users", NULL, NULL},
@@ -186,6 +190,15 @@ START_TEST(session_cache_lends_its_user)
 	ck_assert_int_eq(store_user_by_session("alice-session", &own, &again), 1);
 	ck_assert_ptr_ne(again, &own);
 	ck_assert_str_eq(again->display_name, "Lent");
+	/* a write to another user's row (a bot renamed by its owner): still lent */
+	struct user other = {0};
+	ck_assert_int_eq(store_user_get(HELPER, &other), 1);
+	model_set(&other.username, "Renamed");
+	ck_assert_int_eq(store_user_update(&other), 0);
+	ck_assert_int_eq(store_user_by_session("alice-session", &own, &again), 1);
+	ck_assert_ptr_ne(again, &own);
+	ck_assert_str_eq(again->display_name, "Lent");
+	user_release(&other);
 	user_release(&mine);
 	user_release(&own);
 	user_release(&changed);
