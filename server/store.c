@@ -527,6 +527,21 @@ int store_user_update(const struct user *u)
 	return store_step_done(st);
 }
 
+/* PERF: a rename changes two columns, not the 15 an UPDATE of the whole row binds
+ * and compares. */
+static const char SQL_USER_RENAME[] = "UPDATE users SET username = ?2, discriminator = ?3 WHERE id = ?1";
+
+int store_user_rename(const struct user *u)
+{
+	sqlite3_stmt *st = store_stmt(SQL_USER_RENAME);
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, u->id);
+	store_bind_text(st, 2, u->username);
+	store_bind_text(st, 3, u->discriminator);
+	return store_step_done(st);
+}
+
 static const char SQL_DISCRIMINATORS[] =
 	"SELECT discriminator FROM users WHERE username = ?1 COLLATE NOCASE";
 

@@ -44,6 +44,8 @@ int store_user_by_session(const char *token, struct user *u, const struct user *
 int store_user_by_bot_token(const char *token, struct user *u);
 int store_user_insert(const struct user *u);
 int store_user_update(const struct user *u);
+/* Writes u's username and discriminator, and no other field. */
+int store_user_rename(const struct user *u);
 /* Fills used[d] for every discriminator d in use by a user named like name
  * (case-insensitive). */
 int store_discriminators_in_use(const char *name, bool used[10000]);

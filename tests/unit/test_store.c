@@ -6,6 +6,7 @@
  *     another table changes nothing;
  *   - store_bot_update in two statements: every field is written, and a token
  *     that another bot holds fails the update with nothing written;
+ *   - store_user_rename: the two fields written, no other;
  * and the code generated from the field lists of model.h: every field of a user
  * and a bot is written, read back (copied and lent) and copied whole. */
 #include <check.h>
@@ -274,6 +275,29 @@ START_TEST(bot_with_user_in_one_read)
 }
 END_TEST
 
+/* A rename writes the name and the discriminator, nothing else of the row (the
+ * other fields of the struct are not written even when they differ). */
+START_TEST(user_rename_writes_two_fields)
+{
+	struct user u = {0}, before = {0}, after = {0};
+	ck_assert_int_eq(store_user_get(HELPER, &u), 1);
+	ck_assert_int_eq(store_user_get(HELPER, &before), 1);
+	model_set(&u.username, "Renamed");
+	model_set(&u.discriminator, "0042");
+	model_set(&u.display_name, "not written");
+	u.flags = before.flags + 1;
+	ck_assert_int_eq(store_user_rename(&u), 0);
+	ck_assert_int_eq(store_user_get(HELPER, &after), 1);
+	ck_assert_str_eq(after.username, "Renamed");
+	ck_assert_str_eq(after.discriminator, "0042");
+	ck_assert_pstr_eq(after.display_name, before.display_name);
+	ck_assert_int_eq(after.flags, before.flags);
+	user_release(&after);
+	user_release(&before);
+	user_release(&u);
+}
+END_TEST
+
 /* A token another bot holds: the update fails and writes nothing. */
 START_TEST(bot_update_taken_token_writes_nothing)
 {
@@ -412,6 +436,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, bot_update_writes_every_field);
 	tcase_add_test(tc, bot_with_user_in_one_read);
 	tcase_add_test(tc, bot_update_taken_token_writes_nothing);
+	tcase_add_test(tc, user_rename_writes_two_fields);
 	tcase_add_test(tc, every_field_written_and_read);
 	suite_add_tcase(s, tc);
 	return s;
