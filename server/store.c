@@ -177,6 +177,7 @@ int store_open(const char *path, bool *fresh, char **why)
 	 * possible before the library initialises, so a second store_open (the tests)
 	 * gets SQLITE_MISUSE back and changes nothing. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	store_alloc_install();
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK)
 		return fail(why, "cannot open database '%s': %s", path);

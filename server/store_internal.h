@@ -18,6 +18,10 @@ sqlite3 *store_db(void);
  * BEGIN a store_begin asked for first. */
 sqlite3_stmt *store_stmt(const char *sql);
 
+/* Gives SQLite the allocator of store_alloc.c: before the library initialises
+ * (store_open does it first); SQLITE_OK, or SQLITE_MISUSE once it has. */
+int store_alloc_install(void);
+
 /* Binds s (NULL binds SQL NULL) without a copy: s must outlive the step. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column i of the current row as a malloc'd copy (NULL for SQL NULL). */

@@ -7,6 +7,7 @@
  *   - store_bot_update in two statements: every field is written, and a token
  *     that another bot holds fails the update with nothing written;
  *   - store_user_rename: the two fields written, no other;
+ *   - SQLite's memory (store_alloc.c): sizes, resizes, blocks reused;
  * and the code generated from the field lists of model.h: every field of a user
  * and a bot is written, read back (copied and lent) and copied whole. */
 #include <check.h>
@@ -298,6 +299,36 @@ START_TEST(user_rename_writes_two_fields)
 }
 END_TEST
 
+/* SQLite's memory (store_alloc.c): sizes rounded up to 16 bytes and reported,
+ * contents kept by a resize, a freed small block handed out again (except under
+ * AddressSanitizer, where every block is freed at once), large blocks too. */
+START_TEST(sqlite_memory)
+{
+	char *p = sqlite3_malloc(10);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sqlite3_msize(p), 16);
+	memcpy(p, "123456789", 10);
+	ck_assert_ptr_eq(sqlite3_realloc(p, 16), p); /* fits: the same block */
+	char *q = sqlite3_realloc(p, 100);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_int_eq(sqlite3_msize(q), 112);
+	ck_assert_str_eq(q, "123456789");
+	char *big = sqlite3_realloc(q, 5000); /* past the free lists */
+	ck_assert_ptr_nonnull(big);
+	ck_assert_int_ge(sqlite3_msize(big), 5000);
+	ck_assert_str_eq(big, "123456789");
+	sqlite3_free(big);
+	char *a = sqlite3_malloc(40);
+	sqlite3_free(a);
+	char *b = sqlite3_malloc(33); /* the same class: 48 bytes */
+#if !defined(__SANITIZE_ADDRESS__)
+	ck_assert_ptr_eq(b, a);
+#endif
+	ck_assert_int_eq(sqlite3_msize(b), 48);
+	sqlite3_free(b);
+}
+END_TEST
+
 /* A token another bot holds: the update fails and writes nothing. */
 START_TEST(bot_update_taken_token_writes_nothing)
 {
@@ -437,6 +468,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, bot_with_user_in_one_read);
 	tcase_add_test(tc, bot_update_taken_token_writes_nothing);
 	tcase_add_test(tc, user_rename_writes_two_fields);
+	tcase_add_test(tc, sqlite_memory);
 	tcase_add_test(tc, every_field_written_and_read);
 	suite_add_tcase(s, tc);
 	return s;
