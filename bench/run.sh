@@ -101,12 +101,14 @@ fi
 
 # ---- scenarios --------------------------------------------------------------------
 # name | label | method | path | body | token (alice-session or none) | a second body,
-# sent on every other request
+# sent on every other request. A PATCH that changes nothing writes nothing, so the
+# valid PATCH flips public and the rename changes the name: each of their requests
+# writes (the rename that keeps its name is the one that writes nothing)
 bot=01J0H3HPB0T5T0KEN000000AAA
 rename='{"name":"bench_bot-2","public":true,"analytics":false}'
 scenarios=(
 	"get|GET /bots/{id}|GET|/bots/$bot||alice-session"
-	"patch|PATCH /bots/{id} valid|PATCH|/bots/$bot|{\"public\":true}|alice-session"
+	"patch|PATCH /bots/{id} valid|PATCH|/bots/$bot|{\"public\":true}|alice-session|{\"public\":false}"
 	"rename_keep|PATCH rename, same name|PATCH|/bots/$bot|$rename|alice-session"
 	"rename|PATCH rename, new name|PATCH|/bots/$bot|$rename|alice-session|${rename/bench_bot-2/bench_bot-3}"
 	"e400|PATCH invalid name 400|PATCH|/bots/$bot|{\"name\":\"x\"}|alice-session"

@@ -325,6 +325,15 @@ static char *rotate_secret_in_copy(const char *oauth2)
 	return text;
 }
 
+/* Sets *field to value (NULL clears it); true when that changed it. */
+static bool set_text(char **field, const char *value)
+{
+	if (*field == value || (*field && value && strcmp(*field, value) == 0))
+		return false;
+	model_set(field, value);
+	return true;
+}
+
 /* PATCH /bots/{id}  body: DataEditBot (bodies.c; decoded and validated by dispatch.c
  * before this runs)  200: BotWithUserResponse
  * errors: its route row, in the order they can arise
@@ -375,14 +384,21 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		e = err_database(&rp->err, "update_one_by_id", "bots", LOC_BOT_UPDATE_CONFLICT);
 		goto out;
 	}
-	if (ed->public_ >= 0)
-		b.public_ = ed->public_;
-	if (ed->analytics >= 0)
-		b.analytics = ed->analytics;
+	/* PERF: the row is written only when a field changes (a new token always
+	 * does); writing the values it holds would change nothing anyone can see */
+	bool changed = false;
+	if (ed->public_ >= 0 && b.public_ != (ed->public_ == 1)) {
+		b.public_ = ed->public_ == 1;
+		changed = true;
+	}
+	if (ed->analytics >= 0 && b.analytics != (ed->analytics == 1)) {
+		b.analytics = ed->analytics == 1;
+		changed = true;
+	}
 	if (ed->interactions_url)
-		model_set(&b.interactions_url, ed->interactions_url);
+		changed |= set_text(&b.interactions_url, ed->interactions_url);
 	if (remove & REMOVE_INTERACTIONS_URL)
-		model_set(&b.interactions_url, NULL);
+		changed |= set_text(&b.interactions_url, NULL);
 	char *new_oauth2 = ed->oauth2 ? edit_oauth2(&b, ed->oauth2) : NULL;
 	/* Oauth2Secret acts on the in-memory bot in remove order, before the partial
 	 * (which carries a new oauth2 object, if any) is applied over it */
@@ -390,7 +406,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		if (remove_order[i] == REMOVE_OAUTH2) {
 			free(shown_oauth2);
 			shown_oauth2 = NULL;
-			model_set(&b.oauth2, NULL);
+			changed |= set_text(&b.oauth2, NULL);
 		} else if (remove_order[i] == REMOVE_OAUTH2_SECRET && b.oauth2) {
 			char *rot = rotate_secret_in_copy(shown_oauth2 ? shown_oauth2 : b.oauth2);
 			free(shown_oauth2);
@@ -398,6 +414,7 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		}
 	}
 	if (new_oauth2) {
+		changed |= !b.oauth2 || strcmp(b.oauth2, new_oauth2) != 0;
 		free(b.oauth2);
 		b.oauth2 = new_oauth2;
 		free(shown_oauth2);
@@ -407,8 +424,9 @@ enum err bots_edit(struct request *rq, struct reply *rp)
 		char token[TOKEN_LEN + 1];
 		ids_new_token(token);
 		model_set(&b.token, token);
+		changed = true;
 	}
-	if (store_bot_update(&b, remove & REMOVE_TOKEN)) {
+	if (changed && store_bot_update(&b, remove & REMOVE_TOKEN)) {
 		e = err_database(&rp->err, "update_one_by_id", "bots", NULL);
 		goto out;
 	}
