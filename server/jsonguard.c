@@ -868,27 +868,36 @@ static bool rule_holds(const struct jg_field *f, const void *slot, const char *p
 	return true;
 }
 
+static bool present(const struct jg_type *t, const void *slot);
+
+/* PERF: an absent field has nothing to check (validator skips a None, and a
+ * nested struct that is not there), and the dotted names share one buffer. */
 static bool validate_struct(const struct jg_type *t, const char *s, const char *prefix, struct strbuf *text)
 {
 	bool ok = true;
+	struct strbuf path = STRBUF_INIT;
+	if (prefix) {
+		strbuf_adds(&path, prefix);
+		strbuf_adds(&path, ".");
+	}
+	size_t base = path.len;
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct jg_field *f = &t->fields[i];
 		const void *slot = s + f->offset;
-		struct strbuf path = STRBUF_INIT;
-		if (prefix) {
-			strbuf_adds(&path, prefix);
-			strbuf_adds(&path, ".");
-		}
+		const struct jg_type *inner = unwrap(f->type);
+		bool nested = inner->kind == JG_STRUCT;
+		if ((f->rule.kind == JG_RULE_NONE && !nested) || !present(f->type, slot))
+			continue;
+		if (path.len)
+			strbuf_truncate(&path, base);
 		strbuf_adds(&path, f->name);
 		if (f->rule.kind != JG_RULE_NONE)
 			ok &= rule_holds(f, slot, strbuf_str(&path), text);
 		/* #[validate] on a nested struct: its own rules, under its name */
-		const struct jg_type *inner = unwrap(f->type);
-		const char *nested = inner->kind == JG_STRUCT ? *(char *const *)slot : NULL;
 		if (nested)
-			ok &= validate_struct(inner, nested, strbuf_str(&path), text);
-		strbuf_release(&path);
+			ok &= validate_struct(inner, *(char *const *)slot, strbuf_str(&path), text);
 	}
+	strbuf_release(&path);
 	return ok;
 }
 
