@@ -469,8 +469,29 @@ static void *struct_new(const struct jg_type *t)
 }
 
 /* A string's text at hand (the opening quote not yet eaten), decoded and stored. */
+/* PERF: a string without an escape (nearly all of them) is its own decoding: its
+ * length is the distance to the closing quote. Returns that length and leaves
+ * d->p on the opening quote, or -1 when the slow path has to decode it (an
+ * escape, a control character, the end of input: string() says which error). */
+static long plain_string(const struct de *d)
+{
+	const unsigned char *start = d->p + 1, *q = start;
+	while (q < d->end && *q != '"' && *q != '\\' && *q >= 0x20)
+		q++;
+	return q < d->end && *q == '"' ? (long)(q - start) : -1;
+}
+
 static int string_value(struct de *d, char **slot)
 {
+	long plain = plain_string(d);
+	if (plain >= 0) {
+		if (!(*slot = malloc((size_t)plain + 1)))
+			return SYNTAX;
+		memcpy(*slot, d->p + 1, (size_t)plain);
+		(*slot)[plain] = 0;
+		d->p += plain + 2;
+		return OK;
+	}
 	struct strbuf text = STRBUF_INIT;
 	d->p++;
 	int r = string(d, true, &text);
@@ -538,6 +559,19 @@ static int enum_value(struct de *d, const struct jg_type *t, int *slot)
 /* The field of t whose name is the key at hand (decoded); t->nfields for none. */
 static int field_key(struct de *d, const struct jg_type *t, size_t *idx)
 {
+	long plain = plain_string(d);
+	if (plain >= 0) {
+		*idx = t->nfields;
+		for (size_t i = 0; i < t->nfields; i++) {
+			const char *name = t->fields[i].name;
+			if (strlen(name) == (size_t)plain && memcmp(d->p + 1, name, (size_t)plain) == 0) {
+				*idx = i;
+				break;
+			}
+		}
+		d->p += plain + 2;
+		return OK;
+	}
 	struct strbuf key = STRBUF_INIT;
 	d->p++;
 	int r = string(d, true, &key);
