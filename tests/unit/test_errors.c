@@ -5,6 +5,7 @@
  * EVIDENCE-OF: spec errors.md §2.1, §2.3, §2.4; REAL: crates/core/result/src/lib.rs,
  * crates/core/result/src/rocket.rs (both agree with the spec table below). */
 #include <check.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,50 @@ START_TEST(body_without_fields)
 	struct err_detail d = {0};
 	ck_assert_int_eq(err_set(&d, ERR_NotFound, "crates/delta/src/routes/bots/edit.rs:29:20", NULL), ERR_NotFound);
 	expect_body(&d, "{\"type\":\"NotFound\",\"location\":\"crates/delta/src/routes/bots/edit.rs:29:20\"}");
+}
+END_TEST
+
+/* A body without text is kept by type and location (errors.c, err_body_kept):
+ * asked again, the same bytes, a copy of its own; another location or type, or
+ * more than the kept number of them in turn, their own bodies; a location the
+ * control API gave (not static) is written every time. */
+START_TEST(body_kept_by_type_and_location)
+{
+	static const char here[] = "here.rs:1:1", there[] = "there.rs:2:2";
+	struct err_detail d = {0};
+	for (int round = 0; round < 3; round++) {
+		err_set(&d, ERR_NotFound, here, NULL);
+		char *a = err_body(&d), *b = err_body(&d);
+		ck_assert_str_eq(a, "{\"type\":\"NotFound\",\"location\":\"here.rs:1:1\"}");
+		ck_assert_str_eq(b, a);
+		ck_assert_ptr_ne(a, b);
+		free(a);
+		free(b);
+		err_set(&d, ERR_NotFound, there, NULL);
+		expect_body(&d, "{\"type\":\"NotFound\",\"location\":\"there.rs:2:2\"}");
+		err_set(&d, ERR_InvalidSession, here, NULL);
+		expect_body(&d, "{\"type\":\"InvalidSession\",\"location\":\"here.rs:1:1\"}");
+		/* more locations than are kept, so that the first ones are written again */
+		static char many[12][16];
+		for (int i = 0; i < 12; i++) {
+			snprintf(many[i], sizeof(many[i]), "m%d.rs", i);
+			err_set(&d, ERR_IsBot, many[i], NULL);
+			char want[64];
+			snprintf(want, sizeof(want), "{\"type\":\"IsBot\",\"location\":\"m%d.rs\"}", i);
+			expect_body(&d, want);
+		}
+	}
+	/* a location given by the control API: the body follows its text */
+	err_set(&d, ERR_NotFound, NULL, NULL);
+	d.location = d.location_owned = strdup("given.rs");
+	char *a = err_body(&d);
+	d.location_owned[0] = 'G';
+	char *b = err_body(&d);
+	ck_assert_str_eq(a, "{\"type\":\"NotFound\",\"location\":\"given.rs\"}");
+	ck_assert_str_eq(b, "{\"type\":\"NotFound\",\"location\":\"Given.rs\"}");
+	free(a);
+	free(b);
+	err_release(&d);
 }
 END_TEST
 
@@ -250,6 +295,7 @@ static Suite *errors_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bodies");
 	tcase_add_test(tc, body_without_fields);
+	tcase_add_test(tc, body_kept_by_type_and_location);
 	tcase_add_test(tc, body_database_error);
 	tcase_add_test(tc, database_helper);
 	tcase_add_test(tc, body_text_fields);
