@@ -307,11 +307,19 @@ static void fill_request(struct conn_ctx *ctx, struct MHD_Connection *c, const c
 #define ANSWER_BODY_MAX 4096 /* bigger bodies (state exports) are not kept */
 #define ANSWER_HEAD_MAX 2048 /* content type and headers, serialised */
 
+/* A reply whose content type and headers are all static strings (nearly every
+ * one) is also known by their addresses: the content type, then name and value
+ * of each header. Equal addresses are equal bytes, so an answer is found without
+ * serialising its head (PERF: 300 instructions a request). */
+#define SIG_MAX (1 + 2 * REPLY_HEADERS_MAX)
+
 struct kept_answer {
 	struct MHD_Response *resp; /* NULL: a free slot */
 	int status;
 	char *head; /* the content type, then name and value of each header, each NUL-ended */
 	size_t head_len;
+	const char *sig[SIG_MAX]; /* the addresses of the same, when all are static */
+	int nsig;                 /* -1: some are not */
 	const char *body; /* owned by resp: freed with it */
 	size_t body_len;
 	unsigned long long used; /* for least-recently-used replacement */
@@ -338,6 +346,33 @@ static size_t serialise_head(const struct reply *rp, char *buf)
 	return at;
 }
 
+/* The reply's signature (above) into sig; -1 when a header value is not static. */
+static int signature(const struct reply *rp, const char **sig)
+{
+	int n = 0;
+	sig[n++] = rp->content_type;
+	for (int i = 0; i < rp->nheaders; i++) {
+		if (!rp->headers[i].value_static)
+			return -1;
+		sig[n++] = rp->headers[i].name;
+		sig[n++] = rp->headers[i].value;
+	}
+	return n;
+}
+
+static struct kept_answer *kept_find_signed(const struct reply *rp, const char **sig, int nsig)
+{
+	size_t body_len = rp->body ? rp->body_len : 0;
+	for (int i = 0; nsig > 0 && i < ANSWERS_KEPT; i++) {
+		struct kept_answer *k = &kept[i];
+		if (k->resp && k->nsig == nsig && k->status == rp->status && k->body_len == body_len &&
+		    memcmp(k->sig, sig, (size_t)nsig * sizeof(*sig)) == 0 &&
+		    memcmp(k->body, rp->body ? rp->body : "", body_len) == 0)
+			return k;
+	}
+	return NULL;
+}
+
 static struct kept_answer *kept_find(const struct reply *rp, const char *head, size_t head_len)
 {
 	size_t body_len = rp->body ? rp->body_len : 0;
@@ -353,7 +388,7 @@ static struct kept_answer *kept_find(const struct reply *rp, const char *head, s
 /* Keeps resp (the caller's reference passes to the list), replacing the least
  * recently used answer. False when it cannot be kept. */
 static bool kept_add(struct MHD_Response *resp, int status, const char *head, size_t head_len, const char *body,
-		     size_t body_len)
+		     size_t body_len, const char **sig, int nsig)
 {
 	struct kept_answer *k = &kept[0];
 	for (int i = 1; i < ANSWERS_KEPT && k->resp; i++)
@@ -366,7 +401,10 @@ static bool kept_add(struct MHD_Response *resp, int status, const char *head, si
 	if (k->resp)
 		MHD_destroy_response(k->resp); /* connections still sending it keep it alive */
 	free(k->head);
-	*k = (struct kept_answer){resp, status, copy, head_len, body, body_len, ++kept_clock};
+	*k = (struct kept_answer){.resp = resp, .status = status, .head = copy, .head_len = head_len,
+				  .nsig = nsig, .body = body, .body_len = body_len, .used = ++kept_clock};
+	if (nsig > 0)
+		memcpy(k->sig, sig, (size_t)nsig * sizeof(*sig));
 	return true;
 }
 
@@ -391,11 +429,18 @@ static void add_headers(struct MHD_Response *resp, const struct reply *rp)
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_ctx *ctx)
 {
 	struct reply *rp = &ctx->rp;
+	const char *sig[SIG_MAX];
+	int nsig = signature(rp, sig);
+	ctx->status = rp->status;
+	struct kept_answer *k = kept_find_signed(rp, sig, nsig);
+	if (k) {
+		k->used = ++kept_clock;
+		return MHD_queue_response(c, (unsigned)rp->status, k->resp);
+	}
 	char head[ANSWER_HEAD_MAX];
 	size_t head_len = serialise_head(rp, head);
 	bool keep = head_len != (size_t)-1 && (!rp->body || rp->body_len <= ANSWER_BODY_MAX);
-	ctx->status = rp->status;
-	struct kept_answer *k = keep ? kept_find(rp, head, head_len) : NULL;
+	k = keep ? kept_find(rp, head, head_len) : NULL;
 	if (k) {
 		k->used = ++kept_clock;
 		return MHD_queue_response(c, (unsigned)rp->status, k->resp);
@@ -415,7 +460,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct conn_ctx *ctx
 		return MHD_NO;
 	add_headers(resp, rp);
 	enum MHD_Result r = MHD_queue_response(c, (unsigned)rp->status, resp);
-	if (!keep || !kept_add(resp, rp->status, head, head_len, body, body_len))
+	if (!keep || !kept_add(resp, rp->status, head, head_len, body, body_len, sig, nsig))
 		MHD_destroy_response(resp);
 	return r;
 }
