@@ -32,9 +32,14 @@
 #define GRAIN 16
 #define SMALL_MAX 1024           /* cursors, record unpackers, a row's texts */
 #define CLASSES (SMALL_MAX / GRAIN)
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) /* gcc, and clang since 13 */
 #define KEEP_MAX 0
-#else
+#elif defined(__has_feature) /* older clang */
+#if __has_feature(address_sanitizer)
+#define KEEP_MAX 0
+#endif
+#endif
+#ifndef KEEP_MAX
 #define KEEP_MAX (256 * 1024)    /* per thread, all classes together */
 #endif
 
