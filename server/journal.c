@@ -45,12 +45,16 @@ struct entry {
 	const char *route;  /* static: the route row's name, or NULL */
 	int status;         /* 0: no answer (a drop fault) */
 	long long duration_us;
-	char *body;         /* valid UTF-8, redacted, at most JOURNAL_BODY_MAX bytes; NULL if empty */
+	char *body;         /* valid UTF-8, redacted, at most JOURNAL_BODY_MAX bytes; NULL if empty;
+			     * or, when body_raw, the body_bytes received, kept_body'd when read */
 	size_t body_bytes;  /* size of the body as received */
 	bool truncated;
+	bool body_raw;
 	char *answer;       /* the answer's body, kept as body is; NULL if none was sent */
 	size_t answer_bytes;
 	bool answer_truncated;
+	bool answer_raw;
+	const char *tok[3]; /* a raw body's redaction: the request's tokens (in method's block) */
 	char fault[FAULT_ID_MAX];
 	unsigned delay_ms;
 };
@@ -388,6 +392,36 @@ static void keep_headers(const struct request *rq, struct entry *e, struct strbu
 	}
 }
 
+/* PERF: a body or answer that needs no cutting is kept as it came and redacted
+ * when the journal is read (kept_body then, with the request's tokens kept
+ * beside it): recording a GET's answer cost 4 000 instructions in kept_body, a
+ * copy 200 (docs/performance.md#journal-lazy). A token longer than this is
+ * nobody's: such a request's bodies are redacted at once, so an entry never
+ * holds more than three tokens' worth beside its bounds. */
+#define RAW_TOKEN_MAX 128
+
+/* Whether the bodies of rq can be kept raw (above); lens: the tokens' lengths. */
+static bool raw_tokens_fit(const char *const tok[3], size_t lens[3])
+{
+	for (int t = 0; t < 3; t++) {
+		lens[t] = tok[t] ? strlen(tok[t]) : 0;
+		if (lens[t] > RAW_TOKEN_MAX)
+			return false;
+	}
+	return true;
+}
+
+/* A raw copy of text[len] (NUL-terminated, the NULs inside kept), or NULL. */
+static char *raw_copy(const char *text, size_t len)
+{
+	char *copy = malloc(len + 1);
+	if (copy) {
+		memcpy(copy, text, len);
+		copy[len] = 0;
+	}
+	return copy;
+}
+
 /* Room for rq's method, path, query and headers in one block: exact for the
  * strings, the headers within their bounds (a guess when a byte is not UTF-8). */
 static size_t block_size(const struct request *rq)
@@ -412,33 +446,54 @@ void journal_record(const struct request *rq, const struct reply *rp, long long 
 	clock_gettime(CLOCK_REALTIME, &e.time);
 	const char *m = rq->method ? rq->method : "", *pa = rq->path ? rq->path : "";
 	size_t ml = strlen(m) + 1, pl = strlen(pa) + 1, ql = rq->query ? strlen(rq->query) + 1 : 0;
+	const char *const tok[3] = {rq->bot_token, rq->session_token, rq->oauth2_token};
+	size_t tl[3];
+	bool fits = raw_tokens_fit(tok, tl);
+	/* what was sent: nothing after a drop, nor for HEAD */
+	bool answered = !rp->drop && rp->body && rp->body_len && strcmp(m, "HEAD") != 0;
+	bool body_raw = fits && rq->body_len && rq->body_len <= JOURNAL_BODY_MAX && !rq->body_over_limit;
+	bool answer_raw = fits && answered && rp->body_len <= JOURNAL_BODY_MAX;
 	struct strbuf block = STRBUF_INIT;
-	strbuf_reserve(&block, block_size(rq));
+	strbuf_reserve(&block, block_size(rq) + tl[0] + tl[1] + tl[2] + 3);
 	strbuf_add(&block, m, ml);
 	strbuf_add(&block, pa, pl);
 	if (ql)
 		strbuf_add(&block, rq->query, ql);
-	size_t at_headers = block.len;
+	size_t at_headers = block.len, at_tok[3] = {0};
 	keep_headers(rq, &e, &block);
+	for (int t = 0; t < 3 && (body_raw || answer_raw); t++) {
+		at_tok[t] = block.len;
+		if (tok[t])
+			strbuf_add(&block, tok[t], tl[t] + 1);
+	}
 	e.method = strbuf_detach(&block, NULL);
+	if (!e.method)
+		return;
 	e.path = e.method + ml;
 	e.query = ql ? e.method + ml + pl : NULL;
 	e.headers = e.method + at_headers;
+	for (int t = 0; t < 3 && (body_raw || answer_raw); t++)
+		e.tok[t] = tok[t] ? e.method + at_tok[t] : NULL;
 	e.auth = auth_header_kind(rq);
 	e.route = rq->route ? rq->route->name : NULL;
 	e.status = rp->drop ? 0 : rp->status;
 	e.duration_us = duration_us;
-	const char *const tok[3] = {rq->bot_token, rq->session_token, rq->oauth2_token};
 	e.body_bytes = rq->body_len;
-	if (rq->body_len) {
+	if (body_raw) {
+		e.body = raw_copy(rq->body, rq->body_len);
+		e.body_raw = true;
+	} else if (rq->body_len) {
 		e.body = kept_body(rq->body, rq->body_len, tok, &e.truncated);
 		e.truncated |= rq->body_over_limit;
 	}
-	/* what was sent: nothing after a drop, nor for HEAD */
-	if (!rp->drop && rp->body && rp->body_len && strcmp(m, "HEAD") != 0) {
+	if (answer_raw) {
+		e.answer = raw_copy(rp->body, rp->body_len);
+		e.answer_raw = true;
+	} else if (answered) {
 		e.answer = kept_body(rp->body, rp->body_len, tok, &e.answer_truncated);
-		e.answer_bytes = rp->body_len;
 	}
+	if (answered)
+		e.answer_bytes = rp->body_len;
 	str_copy(e.fault, sizeof(e.fault), fault ? fault : "");
 	e.delay_ms = rp->delay_ms;
 	append(&e);
@@ -504,6 +559,19 @@ static void add_body(cJSON *j, const char *key, const char *text, bool cut, size
 	}
 }
 
+/* add_body of an entry's body or answer: redacted now when it was kept raw. */
+static void add_kept_body(cJSON *j, const char *key, const char *text, bool raw, bool cut, size_t bytes,
+			  const char *const tok[3])
+{
+	if (!raw || !text) {
+		add_body(j, key, text, cut, bytes);
+		return;
+	}
+	char *kept = kept_body(text, bytes, tok, &cut);
+	add_body(j, key, kept, cut, bytes);
+	free(kept);
+}
+
 static cJSON *entry_json(const struct entry *e)
 {
 	char time[JSONW_TIME_MAX];
@@ -528,9 +596,9 @@ static cJSON *entry_json(const struct entry *e)
 	cJSON_AddStringToObject(j, "auth", e->auth);
 	cJSON_AddNumberToObject(j, "status", e->status);
 	cJSON_AddNumberToObject(j, "duration_us", (double)e->duration_us);
-	add_body(j, "body", e->body, e->truncated, e->body_bytes);
+	add_kept_body(j, "body", e->body, e->body_raw, e->truncated, e->body_bytes, e->tok);
 	add_headers(j, e);
-	add_body(j, "response_body", e->answer, e->answer_truncated, e->answer_bytes);
+	add_kept_body(j, "response_body", e->answer, e->answer_raw, e->answer_truncated, e->answer_bytes, e->tok);
 	if (e->fault[0])
 		cJSON_AddStringToObject(j, "fault", e->fault);
 	if (e->delay_ms)

@@ -19,7 +19,7 @@
  * names and values in all; "headers_truncated" says something was left out or cut.
  * A byte that is not UTF-8 reads U+FFFD.
  *
- * It never holds a token. Auth is recorded as its header kind only ("bot",
+ * It never shows a token. Auth is recorded as its header kind only ("bot",
  * "session", "oauth2", "none"). The token headers and the other credential headers
  * (x-session-token, x-bot-token, x-oauth2-token, authorization,
  * proxy-authorization, cookie) read "[redacted]", and so does any other header
@@ -28,6 +28,10 @@
  * token, an OAuth2 client secret: what bots.create, bots.fetch, bots.fetch_owned and
  * bots.edit with remove Token answer) are replaced by "[redacted]". The control
  * API's own requests (which carry whole states and new tokens) are not recorded.
+ * The headers are redacted as they are recorded; a body or answer that fits its
+ * bound is kept as it came, beside the request's tokens, and redacted each time
+ * the journal is read (PERF: journal.c), so the ring in memory holds such tokens
+ * as the store does, and no reader ever sees one.
  *
  * The events WebSocket's sessions are recorded too, interleaved in arrival order:
  * their connect, authenticate and close (journal_gateway), never a token (the
