@@ -2,7 +2,8 @@
 # deps.sh: install what stoat-mock needs from Debian, only what is missing.
 #   scripts/deps.sh build    compiler, CMake and the libraries the server links
 #   scripts/deps.sh test     package + check, libcurl, clang (fuzzers), Node.js/npm, wrk,
-#                            Python's venv, pytest, setuptools, wheel (integrations/python), and
+#                            Python's venv, pytest, setuptools, wheel (integrations/python),
+#                            aiohttp and attrs (stoat.py's, tests/gateway), and
 #                            chromium (the dashboard's browser tests drive Debian's, never a
 #                            downloaded one)
 #   scripts/deps.sh package  build + what CPack's Debian generator runs (file, dpkg-shlibdeps)
@@ -14,7 +15,7 @@ runtime_pkgs="libmicrohttpd12 libcjson1 libsqlite3-0 libpcre2-8-0 libwslay1 libn
 build_pkgs="build-essential cmake pkg-config libmicrohttpd-dev libcjson-dev libsqlite3-dev libpcre2-dev libwslay-dev nettle-dev"
 package_pkgs="$build_pkgs file dpkg-dev"
 test_pkgs="$package_pkgs check libcurl4-openssl-dev clang libclang-rt-14-dev nodejs npm sqlite3 curl wrk util-linux procps
-	python3-venv python3-pytest python3-setuptools python3-wheel chromium"
+	python3-venv python3-pytest python3-setuptools python3-wheel python3-aiohttp python3-attr chromium"
 case "$what" in
   runtime) pkgs=$runtime_pkgs ;;
   build) pkgs=$build_pkgs ;;

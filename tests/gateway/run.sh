@@ -10,8 +10,12 @@
 #      is 20 or newer (20/21 with --experimental-websocket), and on Debian's Node 18 with
 #      `ws` as the global WebSocket (node18.sh fetches it once with apt-get download
 #      when the machine's node is not 18; set STOAT_GW_NO_NODE18=1 to skip that run).
-#   4. stoat.py 1.2 (stoatpy_test.py) when STOAT_PY_SRC points at its source tree (it is
-#      not on PyPI here and is never committed); otherwise it says it was skipped.
+#   4. stoat.py 1.2 (stoatpy_test.py), from its source tree: STOAT_PY_SRC, or else a git
+#      repository of MCausc78/stoat.py (STOAT_PY_GIT, or the mirror this workplace's
+#      fetch tool leaves beside the clone, ../.mirror/MCausc78+stoat.py/repo) exported
+#      with `git archive` into a scratch directory. It is not on PyPI here and is never
+#      committed; with none of them the run says it was skipped. Its dependencies
+#      come from Debian (python3-aiohttp, python3-attr: scripts/deps.sh test).
 # Every wait in the tests has a timeout; the whole suite takes about a minute.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,10 +65,18 @@ else
 	fi
 fi
 
+py_git=${STOAT_PY_GIT:-$root/../.mirror/MCausc78+stoat.py/repo}
+if [ -z "${STOAT_PY_SRC:-}" ] && git --git-dir="$py_git" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	STOAT_PY_SRC=$(mktemp -d)
+	trap 'rm -rf "$STOAT_PY_SRC"' EXIT
+	git --git-dir="$py_git" archive HEAD | tar -x -C "$STOAT_PY_SRC"
+	echo "stoat.py: exported $(git --git-dir="$py_git" rev-parse --short HEAD) of $py_git into $STOAT_PY_SRC"
+	export STOAT_PY_SRC
+fi
 if [ -z "${STOAT_PY_SRC:-}" ]; then
 	step "stoat.py"
-	echo "SKIPPED: STOAT_PY_SRC is not set. stoat.py 1.2 is not bundled and cannot be installed here (no PyPI);" \
-		"point STOAT_PY_SRC at its source tree (git archive of MCausc78/stoat.py) to run stoatpy_test.py"
+	echo "SKIPPED: no stoat.py source: STOAT_PY_SRC is not set and no git repository at $py_git (STOAT_PY_GIT)." \
+		"stoat.py 1.2 is not bundled and cannot be installed here (no PyPI)"
 else
 	py=""
 	for cand in python3 /usr/bin/python3; do
