@@ -59,6 +59,17 @@ export interface JournalEntry {
   delay_ms?: number;
 }
 
+/** Which journal entries to keep; every member given must hold. */
+export interface JournalFilter {
+  /** The method, any case. */
+  method?: string;
+  /** A path pattern ("/bots/*"). */
+  path?: string;
+  /** A route row's name ("bots.edit"), "not_emulated" (answered 501), "unmatched" (no row
+   * answered) or "gateway" (the events WebSocket's entries). */
+  route?: string;
+}
+
 export interface StoatMock {
   /** http://HOST:PORT, the base of the emulated API. */
   readonly url: string;
@@ -74,7 +85,9 @@ export interface StoatMock {
   /** Registers a fault; resolves its id, e.g. "fault-1". */
   addFault(spec: FaultSpec): Promise<string>;
   /** The journal, oldest first. */
-  requests(filter?: { method?: string; path?: string }): Promise<JournalEntry[]>;
+  requests(filter?: JournalFilter): Promise<JournalEntry[]>;
+  /** How many journal entries the filter keeps. */
+  requestCount(filter?: JournalFilter): Promise<number>;
   /** The whole state as a fixture document. */
   state(): Promise<Record<string, any>>;
   /** Replaces the whole state with a fixture document. */

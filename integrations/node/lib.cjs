@@ -131,6 +131,14 @@ function send(base, method, urlPath, { json, token, botToken, headers = {}, time
  * Start a stoat-mock server. Options: bin, args (extra flags), env (variables added to
  * process.env for the server), timeout (ms to wait for the address, default 10000).
  */
+// "?method=...&path=...&route=..." for the members of a journal filter that are given.
+function journalQuery(filter) {
+  const q = new URLSearchParams();
+  for (const key of ["method", "path", "route"]) if (filter[key] != null) q.set(key, filter[key]);
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
 function start(options = {}) {
   const { bin, args = [], env = {}, timeout = 10000 } = options;
   let binary;
@@ -219,14 +227,11 @@ function start(options = {}) {
       createUser: (name) => control("POST", "/_mock/users", { username: name }),
       /** Register a fault; resolves its id ("fault-1"). */
       addFault: (spec) => control("POST", "/_mock/faults", spec).then((r) => r.id),
-      /** The journal, oldest first; filter { method, path }. */
-      requests: (filter = {}) => {
-        const q = new URLSearchParams();
-        if (filter.method != null) q.set("method", filter.method);
-        if (filter.path != null) q.set("path", filter.path);
-        const s = q.toString();
-        return control("GET", `/_mock/requests${s ? `?${s}` : ""}`).then((r) => r.requests);
-      },
+      /** The journal, oldest first; filter { method, path, route }. */
+      requests: (filter = {}) => control("GET", `/_mock/requests${journalQuery(filter)}`).then((r) => r.requests),
+      /** How many journal entries the same filter keeps. */
+      requestCount: (filter = {}) =>
+        control("GET", `/_mock/requests/count${journalQuery(filter)}`).then((r) => r.count),
       /** The whole state as a fixture document. */
       state: () => control("GET", "/_mock/state"),
       /** Replace the whole state with a fixture document. */

@@ -79,6 +79,15 @@ describe("a started server", () => {
     assert.deepEqual([patch.status, patch.fault, JSON.parse(patch.body)], [500, id, { name: "Renamed" }]);
     assert.deepEqual((await mock.requests({ path: "/bots/@me" })).map((q) => q.path), ["/bots/@me"]);
     assert.deepEqual(await mock.requests({ method: "DELETE", path: "/bots/*" }), []);
+    assert.deepEqual((await mock.requests({ route: "bots.fetch_owned" })).map((q) => q.path), ["/bots/@me"]);
+    assert.equal(await mock.requestCount(), 2);
+    assert.equal(await mock.requestCount({ route: "bots.edit" }), 1);
+    const sent = await mock.request("GET", "/channels/01J0H3HPB0T5T0KEN000000AAA", { token: "alice-session" });
+    assert.equal(sent.status, 501);
+    const [absent] = await mock.requests({ route: "not_emulated" });
+    assert.deepEqual([absent.status, absent.path], [501, "/channels/01J0H3HPB0T5T0KEN000000AAA"]);
+    assert.equal(await mock.requestCount({ route: "unmatched" }), 0);
+    await assert.rejects(mock.requests({ route: "no.such.row" }), (e) => e.status === 400);
   });
 
   test("state and setState", async () => {

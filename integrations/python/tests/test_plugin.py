@@ -60,6 +60,17 @@ def test_every_call_of_the_fixture(pytester):
             assert (patch["status"], patch["fault"], json.loads(patch["body"])) == (500, fid, {{"name": "Renamed"}})
             assert [q["path"] for q in stoat_mock.requests(path="/bots/@me")] == ["/bots/@me"]
             assert stoat_mock.requests(method="DELETE", path="/bots/*") == []
+            assert [q["path"] for q in stoat_mock.requests(route="bots.fetch_owned")] == ["/bots/@me"]
+            assert stoat_mock.request_count() == 2
+            assert stoat_mock.request_count(route="bots.edit") == 1
+            sent = stoat_mock.request("GET", "/channels/{BOT}", token="alice-session")
+            assert sent.status == 501
+            [absent] = stoat_mock.requests(route="not_emulated")
+            assert (absent["status"], absent["path"]) == (501, "/channels/{BOT}")
+            assert stoat_mock.request_count(route="unmatched") == 0
+            with pytest.raises(StoatMockError) as e:
+                stoat_mock.requests(route="no.such.row")
+            assert e.value.status == 400
 
         def test_state_and_set_state(stoat_mock):
             doc = stoat_mock.state()

@@ -241,11 +241,15 @@ class StoatMock:
         ``delay_ms`` or ``drop``); returns its id, e.g. ``"fault-1"``."""
         return self._control("POST", "/_mock/faults", spec)["id"]
 
-    def requests(self, method=None, path=None):
-        """The journal, oldest first, filtered by method (any case) and path pattern."""
-        query = {k: v for k, v in (("method", method), ("path", path)) if v is not None}
-        suffix = "?" + urllib.parse.urlencode(query) if query else ""
-        return self._control("GET", "/_mock/requests" + suffix)["requests"]
+    def requests(self, method=None, path=None, route=None):
+        """The journal, oldest first, filtered by method (any case), path pattern and
+        route: a route row's name ("bots.edit"), "not_emulated" (answered 501),
+        "unmatched" (no row answered) or "gateway" (the events WebSocket's entries)."""
+        return self._control("GET", "/_mock/requests" + _journal_query(method, path, route))["requests"]
+
+    def request_count(self, method=None, path=None, route=None):
+        """How many journal entries the same filters keep (GET /_mock/requests/count)."""
+        return self._control("GET", "/_mock/requests/count" + _journal_query(method, path, route))["count"]
 
     def state(self):
         """The whole state as a fixture document (GET /_mock/state)."""
@@ -254,6 +258,11 @@ class StoatMock:
     def set_state(self, doc):
         """Replace the whole state with a fixture document (PUT /_mock/state)."""
         self._control("PUT", "/_mock/state", doc, expect=204)
+
+
+def _journal_query(method, path, route):
+    query = {k: v for k, v in (("method", method), ("path", path), ("route", route)) if v is not None}
+    return "?" + urllib.parse.urlencode(query) if query else ""
 
 
 def _dumps(value):
