@@ -103,7 +103,8 @@ static void add_string_or_null(cJSON *j, const char *key, const char *value)
 		cJSON_AddNullToObject(j, key);
 }
 
-static void journal_connect(const struct gw *g)
+/* headers: the upgrade request's, as journal_headers_text kept them (or NULL) */
+static void journal_connect(const struct gw *g, const char *headers)
 {
 	cJSON *j = journal_entry(g, "connect");
 	if (!j)
@@ -111,6 +112,12 @@ static void journal_connect(const struct gw *g)
 	add_string_or_null(j, "query", g->s->query); /* its token values "[redacted]" (sessions.c) */
 	cJSON_AddStringToObject(j, "format", g->s->format);
 	cJSON_AddNumberToObject(j, "version", g->s->version);
+	cJSON *kept = headers ? cJSON_Parse(headers) : NULL;
+	for (cJSON *f = kept ? kept->child : NULL, *next; f; f = next) {
+		next = f->next;
+		cJSON_AddItemToObject(j, f->string, cJSON_DetachItemViaPointer(kept, f));
+	}
+	cJSON_Delete(kept);
 	journal_gateway(g->s->path, j);
 }
 
@@ -462,7 +469,7 @@ out:
 
 /* ---- the transport's callbacks ----------------------------------------------------------- */
 
-static void on_open(struct ws_conn *c, const char *path, const char *query)
+static void on_open(struct ws_conn *c, const char *path, const char *query, const char *headers)
 {
 	struct query q;
 	parse_query(query, &q);
@@ -478,7 +485,7 @@ static void on_open(struct ws_conn *c, const char *path, const char *query)
 	g->s = s;
 	s->owner = g;
 	ws_set_data(c, g);
-	journal_connect(g);
+	journal_connect(g, headers);
 	if (q.token)
 		authenticate(g, q.token, true);
 	free(q.token);

@@ -30,6 +30,7 @@
 #include "config.h"
 #include "dispatch.h"
 #include "gateway.h"
+#include "journal.h"
 #include "limits.h"
 #include "live.h"
 #include "lock.h"
@@ -90,6 +91,7 @@ struct conn_ctx {
 	bool upgrading;     /* answered 101: a session slot is taken (gateway_admit) */
 	bool upgraded;      /* the socket went to the gateway (ws_adopt) */
 	char *query;        /* of an upgrade request, for the gateway */
+	char *ws_headers;   /* of an upgrade request, as the journal keeps them (ws_adopt takes them) */
 	struct reply rp;
 	char method[16];
 	char *path;
@@ -503,7 +505,9 @@ static void on_upgrade(void *cls, struct MHD_Connection *c, void *con_cls, const
 		pthread_mutex_unlock(&watch_lock);
 	}
 	ctx->upgraded = true;
-	ws_adopt(sock, extra_in, extra_len, urh, http_upgrade_close, ctx->path, ctx->query);
+	char *headers = ctx->ws_headers;
+	ctx->ws_headers = NULL;
+	ws_adopt(sock, extra_in, extra_len, urh, http_upgrade_close, ctx->path, ctx->query, headers);
 }
 
 static bool has_token(const char *list, const char *token)
@@ -551,6 +555,10 @@ static enum MHD_Result upgrade(struct MHD_Connection *c, struct conn_ctx *ctx)
 		ctx->rp.content_type = "application/json";
 		return send_reply(c, ctx);
 	}
+	/* the journal's connect entry shows them: taken now, while libmicrohttpd has them
+	 * (a token in the query counts as the request's, as a token header does) */
+	const char *tok[3] = {NULL, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token"), NULL};
+	ctx->ws_headers = journal_headers_text(ctx->head.line, ctx->head.lines, ctx->head.more_lines, tok);
 	char accept[29];
 	ws_accept_key(key, accept);
 	struct MHD_Response *resp = MHD_create_response_for_upgrade(on_upgrade, NULL);
@@ -891,6 +899,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	strbuf_release(&ctx->body);
 	free(ctx->path);
 	free(ctx->query);
+	free(ctx->ws_headers);
 	free(ctx);
 	*con_cls = NULL;
 }

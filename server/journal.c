@@ -499,6 +499,34 @@ void journal_record(const struct request *rq, const struct reply *rp, long long 
 	append(&e);
 }
 
+static void add_headers(cJSON *j, const struct entry *e);
+
+char *journal_headers_text(const struct request_header *lines, int n, bool more, const char *const tok[3])
+{
+	if (config.journal == 0 || config.no_control)
+		return NULL;
+	struct request rq = {.headers = lines, .nheaders = n, .more_headers = more};
+	if (tok) {
+		rq.bot_token = tok[0];
+		rq.session_token = tok[1];
+		rq.oauth2_token = tok[2];
+	}
+	struct entry e = {0};
+	struct strbuf b = STRBUF_INIT;
+	strbuf_reserve(&b, block_size(&rq));
+	keep_headers(&rq, &e, &b);
+	e.headers = b.buf ? b.buf : "";
+	cJSON *j = cJSON_CreateObject();
+	char *text = NULL;
+	if (j) {
+		add_headers(j, &e);
+		text = cJSON_PrintUnformatted(j);
+	}
+	cJSON_Delete(j);
+	strbuf_release(&b);
+	return text;
+}
+
 void journal_gateway(const char *path, cJSON *fields)
 {
 	struct entry e = {0};

@@ -52,6 +52,13 @@
  * fault: the id of the fault applied ("" for none). */
 void journal_record(const struct request *rq, const struct reply *rp, long long duration_us, const char *fault);
 
+/* The headers of an upgrade request as an HTTP entry keeps them, for the events
+ * WebSocket's connect entry: the JSON text {"headers": {...}} (and
+ * "headers_truncated": true when a line was left out or cut), the same bounds and
+ * redaction; tok: the tokens the request carried (NULL: none). NULL when nothing is
+ * journaled. Caller frees. */
+char *journal_headers_text(const struct request_header *lines, int n, bool more, const char *const tok[3]);
+
 /* Records an event of an events WebSocket session (gateway.c, on its thread).
  * fields is the entry without its time ({"gateway": "connect", "session": ...};
  * taken); path is the session's upgrade path, what ?path= matches. */

@@ -590,7 +590,7 @@ struct adoption {
 	void (*close_fn)(void *handle);
 	char *extra;
 	size_t extra_len;
-	char *path, *query;
+	char *path, *query, *headers;
 };
 
 static void adoption_free(struct adoption *a)
@@ -598,6 +598,7 @@ static void adoption_free(struct adoption *a)
 	free(a->extra);
 	free(a->path);
 	free(a->query);
+	free(a->headers);
 	free(a);
 }
 
@@ -634,7 +635,7 @@ static void adopt_job(void *arg)
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
 	int one = 1;
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	handlers->open(c, a->path, a->query);
+	handlers->open(c, a->path, a->query, a->headers);
 	adoption_free(a);
 	/* frames that came with the request (extra) and since: epoll will not say */
 	if (!c->end && recv_frames(c) < 0)
@@ -643,10 +644,13 @@ static void adopt_job(void *arg)
 }
 
 void ws_adopt(int fd, const char *extra, size_t extra_len, void *handle, void (*close_fn)(void *handle),
-	      const char *path, const char *query)
+	      const char *path, const char *query, char *headers)
 {
 	struct adoption *a = calloc(1, sizeof(*a));
+	if (!a)
+		free(headers);
 	if (a) {
+		a->headers = headers;
 		a->fd = fd;
 		a->handle = handle;
 		a->close_fn = close_fn;

@@ -27,8 +27,9 @@ struct ws_conn;
 
 /* What the protocol is told; all three run on the gateway thread. */
 struct ws_handlers {
-	/* a new connection; path and query as the upgrade request had them */
-	void (*open)(struct ws_conn *c, const char *path, const char *query);
+	/* a new connection; path and query as the upgrade request had them, headers
+	 * what the journal keeps of its headers (journal_headers_text; NULL: none) */
+	void (*open)(struct ws_conn *c, const char *path, const char *query, const char *headers);
 	/* one whole message: text (checked UTF-8) or binary */
 	void (*message)(struct ws_conn *c, const char *data, size_t n, bool text);
 	/* the connection ended: code is the Close code sent or received (-1: none),
@@ -52,10 +53,11 @@ int ws_post(void (*fn)(void *arg), void *arg);
  * already read past the request (copied), the handle that close(handle) hands
  * libmicrohttpd's connection back with (http_upgrade_close: called once, on the
  * gateway thread, as soon as the socket is duplicated), the request path and raw
- * query. Never blocks. The slot sessions_reserve() took is given back when the
+ * query, and headers: the journal's text of its headers (taken; NULL: none). Never
+ * blocks. The slot sessions_reserve() took is given back when the
  * session ends. */
 void ws_adopt(int fd, const char *extra, size_t extra_len, void *handle, void (*close)(void *handle),
-	      const char *path, const char *query);
+	      const char *path, const char *query, char *headers);
 
 /* Sec-WebSocket-Accept for a Sec-WebSocket-Key: base64(SHA-1(key + the RFC 6455
  * GUID)), 28 characters and a NUL. */

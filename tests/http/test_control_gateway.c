@@ -691,6 +691,36 @@ static void expect_close(const cJSON *e, const char *user, int code, const char 
 	expect_string(close, "by", by);
 }
 
+/* A connect entry's headers are redacted as an HTTP entry's: the credential headers
+ * by name, and any value holding the query's token; bounded the same way. */
+START_TEST(journal_connect_headers_redacted)
+{
+	struct client c;
+	char hdrs[1024];
+	snprintf(hdrs, sizeof(hdrs),
+		 "User-Agent: gw-test/1\r\nAuthorization: Bearer abc\r\nCookie: a=b\r\n"
+		 "Referer: http://page.example/?token=%s\r\n",
+		 HELPER_TOKEN);
+	ck_assert_int_eq(ws_open_headers(&srv, HELPER_WS, hdrs, &c), 101);
+	expect_next(&c, AUTHENTICATED);
+	expect_prefix(&c, "{\"type\":\"Ready\"");
+	char *text;
+	cJSON *j = journal("?route=gateway", &text);
+	const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "requests"), 0);
+	expect_string(e, "gateway", "connect");
+	ck_assert_str_eq(jstr(e, "headers.user-agent"), "gw-test/1");
+	ck_assert_str_eq(jstr(e, "headers.authorization"), "[redacted]");
+	ck_assert_str_eq(jstr(e, "headers.cookie"), "[redacted]");
+	ck_assert_str_eq(jstr(e, "headers.referer"), "[redacted]");
+	ck_assert_str_eq(jstr(e, "headers.upgrade"), "websocket");
+	ck_assert_msg(strstr(text, HELPER_TOKEN) == NULL, "the token in the journal: %s", text);
+	ck_assert_msg(strstr(text, "Bearer abc") == NULL, "a credential in the journal: %s", text);
+	free(text);
+	cJSON_Delete(j);
+	ws_close_client(&c);
+}
+END_TEST
+
 START_TEST(journal_records_connect_authenticate_and_close)
 {
 	struct client bot, bad, bob;
@@ -730,6 +760,12 @@ START_TEST(journal_records_connect_authenticate_and_close)
 	expect_string(e, "query", "version=1&format=json&token=[redacted]");
 	expect_string(e, "format", "json");
 	expect_number(e, "version", 1);
+	/* the upgrade request's headers, as an HTTP entry keeps them */
+	ck_assert_str_eq(jstr(e, "headers.upgrade"), "websocket");
+	ck_assert_str_eq(jstr(e, "headers.connection"), "Upgrade");
+	ck_assert_str_eq(jstr(e, "headers.sec-websocket-key"), "dGhlIHNhbXBsZSBub25jZQ==");
+	ck_assert_str_eq(jstr(e, "headers.host"), "127.0.0.1");
+	ck_assert_ptr_null(cJSON_GetObjectItem(e, "headers_truncated"));
 	e = gateway_entry(list, 2, "authenticate", bot_id, "/ws");
 	expect_string(e, "auth", "bot");
 	expect_string(e, "user", HELPER_ID);
@@ -877,6 +913,7 @@ int main(void)
 	tcase_add_test(tc, fault_drop_after_frames);
 	tcase_add_test(tc, gateway_faults_refuse_bad_documents);
 	tcase_add_test(tc, journal_records_connect_authenticate_and_close);
+	tcase_add_test(tc, journal_connect_headers_redacted);
 	tcase_add_test(tc, reset_ends_every_session_unjournaled);
 	tcase_add_test(tc, state_import_ends_every_session);
 	suite_add_tcase(s, tc);

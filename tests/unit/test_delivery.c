@@ -108,7 +108,7 @@ static void setup(void)
 	rd.fd = sv[1];
 	rctx = wsread_open(c_msg, &rd);
 	/* bob: a recipient of the group, who knows nothing of HelperBot yet */
-	ws_adopt(sv[0], NULL, 0, NULL, no_close, "/", "version=1&format=json&token=bob-session");
+	ws_adopt(sv[0], NULL, 0, NULL, no_close, "/", "version=1&format=json&token=bob-session", NULL);
 	read_until(2, 3000);
 	ck_assert_int_eq(rd.n, 2);
 	ck_assert_str_eq(rd.got[0], "{\"type\":\"Authenticated\"}");

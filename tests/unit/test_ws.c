@@ -27,10 +27,11 @@ static struct ws_conn *conn;
 static bool closed;
 static char closed_by[16];
 
-static void on_open(struct ws_conn *c, const char *path, const char *query)
+static void on_open(struct ws_conn *c, const char *path, const char *query, const char *headers)
 {
 	(void)path;
 	(void)query;
+	(void)headers;
 	pthread_mutex_lock(&lock);
 	conn = c;
 	pthread_cond_broadcast(&changed);
@@ -132,7 +133,7 @@ static void setup(void)
 	wsread_pair(sv, 4096);
 	conn = NULL;
 	closed = false;
-	ws_adopt(sv[0], NULL, 0, NULL, no_close, "/", "");
+	ws_adopt(sv[0], NULL, 0, NULL, no_close, "/", "", NULL);
 	pthread_mutex_lock(&lock);
 	while (!conn)
 		pthread_cond_wait(&changed, &lock);

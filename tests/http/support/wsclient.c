@@ -103,17 +103,20 @@ int read_head(int fd, char *head, size_t size)
 	return n > 12 ? atoi(head + 9) : 0;
 }
 
-int ws_open_with(const struct server *s, const char *target, const void *more, size_t more_len,
-			struct client *c, char *head, size_t head_size)
+/* The upgrade request with headers ("Name: value\r\n" lines, or "") among its
+ * own, more sent right after it. */
+static int open_request(const struct server *s, const char *target, const char *headers, const void *more,
+			size_t more_len, struct client *c, char *head, size_t head_size)
 {
 	memset(c, 0, sizeof(*c));
 	c->tail = &c->head;
 	c->fd = tcp_connect(s);
-	char req[1024];
+	char req[2048];
 	int n = snprintf(req, sizeof(req),
 			 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-			 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-			 target);
+			 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n%s\r\n",
+			 target, headers);
+	ck_assert_int_lt(n, (int)sizeof(req));
 	char *all = malloc((size_t)n + more_len);
 	memcpy(all, req, (size_t)n);
 	if (more_len)
@@ -124,6 +127,18 @@ int ws_open_with(const struct server *s, const char *target, const void *more, s
 	if (status == 101)
 		ck_assert_int_eq(wslay_event_context_client_init(&c->ctx, &client_callbacks, c), 0);
 	return status;
+}
+
+int ws_open_with(const struct server *s, const char *target, const void *more, size_t more_len,
+			struct client *c, char *head, size_t head_size)
+{
+	return open_request(s, target, "", more, more_len, c, head, head_size);
+}
+
+int ws_open_headers(const struct server *s, const char *target, const char *headers, struct client *c)
+{
+	char head[4096];
+	return open_request(s, target, headers, NULL, 0, c, head, sizeof(head));
 }
 
 int ws_open(const struct server *s, const char *target, struct client *c)

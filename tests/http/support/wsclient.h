@@ -39,6 +39,8 @@ int read_head(int fd, char *head, size_t size);
 int ws_open_with(const struct server *s, const char *target, const void *more, size_t more_len,
 		 struct client *c, char *head, size_t head_size);
 int ws_open(const struct server *s, const char *target, struct client *c);
+/* ws_open with more header lines ("Name: value\r\n" each) in the upgrade request. */
+int ws_open_headers(const struct server *s, const char *target, const char *headers, struct client *c);
 void ws_close_client(struct client *c);
 /* Sends one message (opcode WSLAY_TEXT_FRAME, ...) and waits until it is written. */
 void ws_send(struct client *c, const char *text, size_t len, int opcode);
