@@ -400,15 +400,16 @@ static void keep_headers(const struct request *rq, struct entry *e, struct strbu
  * holds more than three tokens' worth beside its bounds. */
 #define RAW_TOKEN_MAX 128
 
-/* Whether the bodies of rq can be kept raw (above); lens: the tokens' lengths. */
+/* Whether the bodies of rq can be kept raw (above); lens: the tokens' lengths,
+ * every one set. */
 static bool raw_tokens_fit(const char *const tok[3], size_t lens[3])
 {
+	bool fit = true;
 	for (int t = 0; t < 3; t++) {
 		lens[t] = tok[t] ? strlen(tok[t]) : 0;
-		if (lens[t] > RAW_TOKEN_MAX)
-			return false;
+		fit &= lens[t] <= RAW_TOKEN_MAX;
 	}
-	return true;
+	return fit;
 }
 
 /* A raw copy of text[len] (NUL-terminated, the NULs inside kept), or NULL. */
@@ -454,7 +455,7 @@ void journal_record(const struct request *rq, const struct reply *rp, long long 
 	bool body_raw = fits && rq->body_len && rq->body_len <= JOURNAL_BODY_MAX && !rq->body_over_limit;
 	bool answer_raw = fits && answered && rp->body_len <= JOURNAL_BODY_MAX;
 	struct strbuf block = STRBUF_INIT;
-	strbuf_reserve(&block, block_size(rq) + tl[0] + tl[1] + tl[2] + 3);
+	strbuf_reserve(&block, block_size(rq) + (body_raw || answer_raw ? tl[0] + tl[1] + tl[2] + 3 : 0));
 	strbuf_add(&block, m, ml);
 	strbuf_add(&block, pa, pl);
 	if (ql)
