@@ -279,6 +279,17 @@ static bool add_text(struct strbuf *out, const char *s, size_t len, size_t max)
 	return false;
 }
 
+/* A raw copy of text[len] (NUL-terminated, the NULs inside kept), or NULL. */
+static char *raw_copy(const char *text, size_t len)
+{
+	char *copy = malloc(len + 1);
+	if (copy) {
+		memcpy(copy, text, len);
+		copy[len] = 0;
+	}
+	return copy;
+}
+
 /* A body as an entry keeps it: never a token (journal.h), then JSON-safe text of
  * at most JOURNAL_BODY_MAX bytes. tok: the request's token values (NULL: none).
  * PERF: a body with nothing to redact is copied once, one with secrets twice at
@@ -301,14 +312,7 @@ static char *kept_body(const char *text, size_t len, const char *const tok[3], b
 	}
 	*truncated = false;
 	if (len <= JOURNAL_BODY_MAX && clean_text(text, len)) {
-		if (b.buf)
-			return strbuf_detach(&b, NULL);
-		char *copy = malloc(len + 1);
-		if (copy) {
-			memcpy(copy, text, len);
-			copy[len] = 0;
-		}
-		return copy;
+		return b.buf ? strbuf_detach(&b, NULL) : raw_copy(text, len);
 	}
 	struct strbuf kept = STRBUF_INIT;
 	strbuf_reserve(&kept, (len < JOURNAL_BODY_MAX ? len : JOURNAL_BODY_MAX) + 1);
@@ -412,17 +416,6 @@ static bool raw_tokens_fit(const char *const tok[3], size_t lens[3])
 	return fit;
 }
 
-/* A raw copy of text[len] (NUL-terminated, the NULs inside kept), or NULL. */
-static char *raw_copy(const char *text, size_t len)
-{
-	char *copy = malloc(len + 1);
-	if (copy) {
-		memcpy(copy, text, len);
-		copy[len] = 0;
-	}
-	return copy;
-}
-
 /* Room for rq's method, path, query and headers in one block: exact for the
  * strings, the headers within their bounds (a guess when a byte is not UTF-8). */
 static size_t block_size(const struct request *rq)
@@ -454,15 +447,16 @@ void journal_record(const struct request *rq, const struct reply *rp, long long 
 	bool answered = !rp->drop && rp->body && rp->body_len && strcmp(m, "HEAD") != 0;
 	bool body_raw = fits && rq->body_len && rq->body_len <= JOURNAL_BODY_MAX && !rq->body_over_limit;
 	bool answer_raw = fits && answered && rp->body_len <= JOURNAL_BODY_MAX;
+	bool keep_tok = body_raw || answer_raw; /* for the redaction when read */
 	struct strbuf block = STRBUF_INIT;
-	strbuf_reserve(&block, block_size(rq) + (body_raw || answer_raw ? tl[0] + tl[1] + tl[2] + 3 : 0));
+	strbuf_reserve(&block, block_size(rq) + (keep_tok ? tl[0] + tl[1] + tl[2] + 3 : 0));
 	strbuf_add(&block, m, ml);
 	strbuf_add(&block, pa, pl);
 	if (ql)
 		strbuf_add(&block, rq->query, ql);
 	size_t at_headers = block.len, at_tok[3] = {0};
 	keep_headers(rq, &e, &block);
-	for (int t = 0; t < 3 && (body_raw || answer_raw); t++) {
+	for (int t = 0; t < 3 && keep_tok; t++) {
 		at_tok[t] = block.len;
 		if (tok[t])
 			strbuf_add(&block, tok[t], tl[t] + 1);
@@ -473,7 +467,7 @@ void journal_record(const struct request *rq, const struct reply *rp, long long 
 	e.path = e.method + ml;
 	e.query = ql ? e.method + ml + pl : NULL;
 	e.headers = e.method + at_headers;
-	for (int t = 0; t < 3 && (body_raw || answer_raw); t++)
+	for (int t = 0; t < 3 && keep_tok; t++)
 		e.tok[t] = tok[t] ? e.method + at_tok[t] : NULL;
 	e.auth = auth_header_kind(rq);
 	e.route = rq->route ? rq->route->name : NULL;
